@@ -1,0 +1,46 @@
+"""Settings read from the environment, in one place.
+
+Every module asks this module; nothing else reads ``os.environ``. Values are read when
+``get_settings()`` is first called (not at import), so tests can set the environment
+first and then call ``get_settings.cache_clear()``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    question_bank_dir: Path
+    concern_catalogue: Path
+    urgent_discussion_working_days: int
+
+
+def _default_database_url() -> str:
+    var_dir = PROJECT_ROOT / "var"
+    return f"sqlite:///{var_dir / 'supervision.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings(
+        database_url=os.environ.get("SUPERVISION_DATABASE_URL") or _default_database_url(),
+        question_bank_dir=Path(
+            os.environ.get("SUPERVISION_QUESTION_BANK", PROJECT_ROOT / "actions/bank/questions")
+        ),
+        concern_catalogue=Path(
+            os.environ.get(
+                "SUPERVISION_CONCERN_CATALOGUE", PROJECT_ROOT / "actions/concerns/catalogue.yml"
+            )
+        ),
+        urgent_discussion_working_days=int(
+            os.environ.get("SUPERVISION_URGENT_WORKING_DAYS", "1")
+        ),
+    )
