@@ -1,0 +1,141 @@
+"""The debrief form's validation: reads each answer, saves it at once, and says urgent
+concerns (a worker threatened or unsafe) the moment they are known."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.bank.answers import AnswerNotUnderstood, ParsedAnswer, parse_answer
+from actions.bank.flow import debrief_path
+from actions.bank.prompts import cached_prompts
+from actions.bank.schema import Question
+from actions.concerns.catalogue import cached_catalogue
+from actions.concerns.structured import RaisedConcern, concerns_for_answer
+from actions.debrief_state import (
+    RecordsUnavailable,
+    answered_questions,
+    answers_from_tracker,
+    bank,
+    channel_of,
+    run_db,
+)
+from actions.services import debriefs
+from actions.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+# Concerns about the worker's own safety get the safety message, not the generic one.
+SAFETY_CODES = {"worker_fear", "hostility"}
+
+
+class ValidateDebriefForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_debrief_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        # The path depends on earlier answers (deeper sets open when they call for it).
+        return debrief_path(bank(), answers_from_tracker(tracker))
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        updates: dict[str, Any] = {}
+        for question_id, raw in tracker.slots_to_validate().items():
+            if question_id not in bank().questions or raw is None:
+                continue
+            result = await self.validate_answer(
+                bank().questions[question_id], raw, dispatcher, tracker
+            )
+            updates.update(result)
+            tracker.slots.update(result)
+        return [SlotSet(name, value) for name, value in updates.items()]
+
+    async def validate_answer(
+        self, question: Question, raw: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        try:
+            parsed = parse_answer(question, raw)
+        except AnswerNotUnderstood as problem:
+            dispatcher.utter_message(text=cached_prompts().problem(problem.reason))
+            return {question.id: None}
+        try:
+            updates = await self._save(question, parsed, tracker)
+        except RecordsUnavailable:
+            dispatcher.utter_message(text=cached_prompts().texts["records_unavailable"])
+            return {question.id: None}
+        await self._say_urgent_concerns(question, parsed, updates, dispatcher, tracker)
+        order = [q for q in answered_questions(tracker) if q != question.id] + [question.id]
+        return {question.id: debriefs.slot_value(question, parsed), "answered_questions": order, **updates}
+
+    async def _save(self, question: Question, parsed: ParsedAnswer, tracker: Tracker) -> dict:
+        """Save the answer now (not at the end), opening the debrief at the case reference."""
+        debrief_id: Optional[str] = tracker.get_slot("debrief_id")
+        updates: dict[str, Any] = {}
+        if question.type == "case_reference":
+            if debrief_id:
+                await run_db(
+                    debriefs.move_debrief_to_case,
+                    debrief_id,
+                    channel_of(tracker),
+                    tracker.sender_id,
+                    parsed.value,
+                )
+            else:
+                debrief_id = await run_db(
+                    debriefs.open_debrief, channel_of(tracker), tracker.sender_id, parsed.value
+                )
+                updates["debrief_id"] = debrief_id
+        if debrief_id is None:
+            logger.warning("answer to %s arrived with no open debrief", question.id)
+            return updates
+        await run_db(debriefs.save_answer, debrief_id, question, parsed)
+        return updates
+
+    async def _say_urgent_concerns(
+        self,
+        question: Question,
+        parsed: ParsedAnswer,
+        updates: dict,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> None:
+        urgent = [c for c in concerns_for_answer(question, parsed.value) if c.urgent]
+        if not urgent:
+            return
+        debrief_id = updates.get("debrief_id") or tracker.get_slot("debrief_id")
+        if debrief_id:
+            try:
+                await run_db(debriefs.record_concerns, debrief_id, urgent)
+            except RecordsUnavailable:
+                logger.warning("urgent concern not stored yet; it is stored at the end")
+        self._utter_urgent(urgent, dispatcher)
+
+    @staticmethod
+    def _utter_urgent(concerns: list[RaisedConcern], dispatcher: CollectingDispatcher) -> None:
+        prompts = cached_prompts()
+        if any(c.code in SAFETY_CODES for c in concerns):
+            dispatcher.utter_message(text=prompts.texts["safety_first"])
+        catalogue = cached_catalogue()
+        days = get_settings().urgent_discussion_working_days
+        timescale = "one working day" if days == 1 else f"{days} working days"
+        for concern in concerns:
+            if concern.code in SAFETY_CODES:
+                continue
+            info = catalogue[concern.code]
+            text = prompts.texts["urgent_concern"].format(
+                title=info.title, plain=info.plain, suggests=info.suggests, timescale=timescale
+            )
+            dispatcher.utter_message(text=text)

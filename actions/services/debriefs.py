@@ -1,0 +1,173 @@
+"""What the debrief actions do to the records, one short transaction per call.
+
+Plain synchronous functions (no Rasa here): the rasa_sdk actions run them off the event
+loop with ``asyncio.to_thread`` so that database work never blocks other conversations.
+Each call opens its own session and commits before returning, so an answer is saved
+the moment it is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Optional
+
+from actions.bank.answers import ParsedAnswer
+from actions.bank.schema import Question, QuestionBank
+from actions.concerns.structured import RaisedConcern, concerns_from_answers
+from actions.store import repository
+from actions.store.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+FREE_TEXT_VALUE = "text"
+
+
+def slot_value(question: Question, parsed: ParsedAnswer) -> str:
+    """What the Rasa slot holds: the text for open questions, the value otherwise."""
+    if question.type == "free_text" and parsed.value == FREE_TEXT_VALUE:
+        return parsed.free_text or ""
+    return parsed.value
+
+
+def stored_value(question: Question, value: Optional[str], free_text: Optional[str]):
+    """The slot value for an answer read back from the database."""
+    if question.type == "free_text" and value == FREE_TEXT_VALUE:
+        return free_text
+    return value
+
+
+@dataclass(frozen=True)
+class ResumeState:
+    debrief_id: str
+    case_reference: str
+    slots: dict[str, str]
+    answered_order: list[str]
+
+
+@dataclass(frozen=True)
+class FinishedDebrief:
+    case_reference: str
+    answers: dict[str, tuple[Optional[str], Optional[str]]]  # id -> (value, free_text)
+    concerns: list[RaisedConcern] = field(default_factory=list)
+
+
+def open_debrief(channel: str, sender_id: str, case_reference: str) -> str:
+    """Create the debrief once the worker has named the case. Returns its id."""
+    with session_scope() as session:
+        person = repository.get_or_create_person_for_sender(session, channel, sender_id)
+        case = repository.get_or_create_case(session, case_reference, person)
+        debrief = repository.start_debrief(session, person, case, sender_id)
+        return debrief.id
+
+
+def move_debrief_to_case(debrief_id: str, channel: str, sender_id: str, reference: str):
+    """The worker went back and corrected the case reference."""
+    with session_scope() as session:
+        person = repository.get_or_create_person_for_sender(session, channel, sender_id)
+        case = repository.get_or_create_case(session, reference, person)
+        repository.get_debrief(session, debrief_id).case_id = case.id
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def save_answer(debrief_id: str, question: Question, parsed: ParsedAnswer) -> None:
+    with session_scope() as session:
+        repository.record_answer(
+            session, debrief_id, question.id, parsed.value, free_text=parsed.free_text
+        )
+        if question.id == "visit_date" and question.type == "date" and _is_iso_date(parsed.value):
+            repository.record_visit_details(
+                session, debrief_id, visit_date=dt.date.fromisoformat(parsed.value)
+            )
+        elif question.id == "visit_type":
+            repository.record_visit_details(session, debrief_id, visit_type=parsed.value)
+        repository.update_debrief_progress(session, debrief_id, question.id)
+
+
+def _store_concerns(session, debrief_id: str, concerns: list[RaisedConcern]) -> None:
+    for concern in concerns:
+        repository.record_concern(
+            session,
+            debrief_id,
+            concern.code,
+            concern.source,
+            concern.evidence,
+            concern.rule_id,
+            urgent=concern.urgent,
+        )
+
+
+def record_concerns(debrief_id: str, concerns: list[RaisedConcern]) -> None:
+    with session_scope() as session:
+        _store_concerns(session, debrief_id, concerns)
+
+
+def set_status(debrief_id: str, status: str, current_question: Optional[str] = None) -> None:
+    with session_scope() as session:
+        repository.set_debrief_status(session, debrief_id, status)
+        if current_question:
+            repository.update_debrief_progress(session, debrief_id, current_question)
+
+
+def paused_case_reference(channel: str, sender_id: str) -> Optional[str]:
+    """The case of the worker's paused or unfinished debrief, if there is one."""
+    with session_scope() as session:
+        person = repository.get_or_create_person_for_sender(session, channel, sender_id)
+        debrief = repository.latest_resumable_debrief(session, person.id)
+        return debrief.case.reference if debrief else None
+
+
+def find_resumable(bank: QuestionBank, channel: str, sender_id: str) -> Optional[ResumeState]:
+    """Everything needed to put a paused debrief back into the conversation."""
+    with session_scope() as session:
+        person = repository.get_or_create_person_for_sender(session, channel, sender_id)
+        debrief = repository.latest_resumable_debrief(session, person.id)
+        if debrief is None:
+            return None
+        answers = repository.get_answers(session, debrief.id)
+        # An answer that ended the debrief early ("not now") is asked again on resume.
+        ordered = [
+            a
+            for a in sorted(answers.values(), key=lambda a: a.answered_at)
+            if a.question_id in bank.questions
+            and a.value not in bank.questions[a.question_id].ends_debrief_when
+        ]
+        slots = {
+            a.question_id: stored_value(bank.questions[a.question_id], a.value, a.free_text)
+            for a in ordered
+        }
+        repository.set_debrief_status(session, debrief.id, "in_progress")
+        return ResumeState(
+            debrief_id=debrief.id,
+            case_reference=debrief.case.reference,
+            slots=slots,
+            answered_order=[a.question_id for a in ordered],
+        )
+
+
+def finish_debrief(bank: QuestionBank, debrief_id: str, status: str) -> FinishedDebrief:
+    """Raise concerns from the stored answers, store them and close the debrief."""
+    with session_scope() as session:
+        debrief = repository.get_debrief(session, debrief_id)
+        answers = repository.get_answers(session, debrief_id)
+        values = {
+            qid: stored_value(bank.questions[qid], a.value, a.free_text)
+            for qid, a in answers.items()
+            if qid in bank.questions
+        }
+        concerns = concerns_from_answers(bank, values)
+        _store_concerns(session, debrief_id, concerns)
+        repository.set_debrief_status(session, debrief_id, status)
+        return FinishedDebrief(
+            case_reference=debrief.case.reference,
+            answers={qid: (a.value, a.free_text) for qid, a in answers.items()},
+            concerns=concerns,
+        )
