@@ -76,6 +76,12 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
+def _is_only_unsure(text: str) -> bool:
+    """A short reply that only says "not sure" / "dunno" (not a sentence about it)."""
+    lowered = text.lower().strip(" .!?")
+    return len(_words(lowered)) <= 4 and any(p in lowered for p in UNSURE_PHRASES)
+
+
 def parse_yes_no(text: str) -> ParsedAnswer:
     lowered = text.lower().strip(" .!?")
     if lowered in ("yes", "no", "not_sure"):
@@ -225,8 +231,11 @@ def parse_answer(question: Question, raw: str, today: Optional[dt.date] = None) 
         raise AnswerNotUnderstood("empty")
     if len(text) > MAX_ANSWER_CHARS:
         raise AnswerNotUnderstood("too_long")
-    if text in ("not_sure", "skipped") and question.type != "case_reference":
-        return ParsedAnswer(text)
+    if question.type != "case_reference":
+        if text in ("not_sure", "skipped"):
+            return ParsedAnswer(text)
+        if _is_only_unsure(text):
+            return ParsedAnswer("not_sure", text)
     if question.type == "yes_no":
         return parse_yes_no(text)
     if question.type in ("choice", "multi_choice"):

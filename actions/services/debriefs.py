@@ -67,7 +67,7 @@ def move_debrief_to_case(debrief_id: str, channel: str, sender_id: str, referenc
     with session_scope() as session:
         person = repository.get_or_create_person_for_sender(session, channel, sender_id)
         case = repository.get_or_create_case(session, reference, person)
-        repository.get_debrief(session, debrief_id).case_id = case.id
+        repository.set_debrief_case(session, debrief_id, case)
 
 
 def _is_iso_date(value: str) -> bool:

@@ -1,0 +1,152 @@
+"""End to end: both servers started, a debrief held through the REST channel as a new
+user would type it, and the stored rows checked. Needs the trained model (make test
+trains it first)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from actions.store import db
+from actions.store.models import Answer, Concern, Debrief
+from devtools.servers import BotServers
+from devtools.worker import SimulatedWorker
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    bot = BotServers(workdir=tmp_path_factory.mktemp("bot"))
+    if not bot.model.exists():
+        pytest.fail(f"no trained model at {bot.model}: run `make train` (make test does)")
+    bot.start()
+    yield bot
+    bot.stop()
+
+
+def new_worker(bot: BotServers, **answers: str) -> SimulatedWorker:
+    worker = SimulatedWorker(rest_url=bot.rest_url, sender=f"worker-{uuid.uuid4().hex[:8]}")
+    worker.answers.update(answers)
+    return worker
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def stored(bot: BotServers, sender: str):
+    with db.session_scope(bot.database_url) as session:
+        debrief = session.execute(
+            select(Debrief).where(Debrief.sender_id == sender).order_by(Debrief.started_at.desc())
+        ).scalars().first()
+        assert debrief is not None, f"no debrief stored for {sender}"
+        answers = {
+            a.question_id: (a.value, a.free_text)
+            for a in session.execute(select(Answer).where(Answer.debrief_id == debrief.id)).scalars()
+        }
+        concerns = {
+            c.code for c in session.execute(select(Concern).where(Concern.debrief_id == debrief.id)).scalars()
+        }
+        return debrief.status, answers, concerns
+
+
+def test_complete_debrief_is_stored_answer_by_answer(servers):
+    worker = new_worker(servers)
+    asked = worker.hold_debrief()
+
+    assert asked[:3] == ["case_reference", "worker_safe_now", "threatened_or_hurt"], "safety first"
+    assert "unseen_child_reason" in asked, "child not seen alone opens the unseen-child set"
+    assert "rr_deflect_to_adults" not in asked, "no ready reckoner without disguised compliance"
+    summary = texts(worker.turns[-1].replies)
+    assert "summary of your debrief for case CP-2231" in summary
+    assert "Next steps you set" in summary
+
+    status, answers, concerns = stored(servers, worker.sender)
+    assert status == "completed"
+    assert set(answers) == set(asked), "every question asked has exactly one stored answer"
+    assert answers["child_seen_alone"] == ("no", None)
+    assert answers["what_happened"][1] == worker.answers["what_happened"]
+    assert {"unseen_child", "worker_relief", "hidden_men"} <= concerns
+
+
+def test_threatened_worker_hears_safety_message_at_once(servers):
+    worker = new_worker(servers)
+    worker.send("start a debrief")
+    worker.send("CP-7781")
+    worker.send("yes")
+    replies = worker.send("yes")  # threatened or hurt
+    said = texts(replies)
+    assert "tell your manager" in said and "lone-working" in said
+    assert worker.asked_question(replies) == "continue_after_safety"
+    replies = worker.send("no")  # would rather not carry on now
+    assert "stop the questions here" in texts(replies)
+    status, _, concerns = stored(servers, worker.sender)
+    assert status == "paused"
+    assert {"worker_fear", "hostility"} <= concerns
+
+
+def test_controls_why_skip_back_and_out_of_scope(servers):
+    worker = new_worker(servers)
+    worker.send("hiya")
+    worker.send("I need to debrief")
+    replies = worker.send("CP-5150")
+    assert worker.asked_question(replies) == "worker_safe_now"
+
+    replies = worker.send("why are you asking me that")
+    assert "Why I ask" in texts(replies)
+    assert worker.asked_question(replies) == "worker_safe_now", "the question is asked again"
+
+    worker.send("yes")
+    replies = worker.send("skip this one")
+    assert worker.asked_question(replies) == "visit_date"
+
+    replies = worker.send("go back")
+    assert worker.asked_question(replies) == "threatened_or_hurt"
+    replies = worker.send("no")
+    assert worker.asked_question(replies) == "visit_date"
+
+    replies = worker.send("what's the weather like in Glasgow")
+    assert worker.asked_question(replies) == "visit_date"
+    replies = worker.send("are you a bot?")
+    assert "automated assistant" in texts(replies)
+    assert worker.asked_question(replies) == "visit_date"
+
+    _, answers, _ = stored(servers, worker.sender)
+    assert answers["threatened_or_hurt"] == ("no", None), "the changed answer replaced the skip"
+
+
+def test_repeated_message_does_not_duplicate_an_answer(servers):
+    worker = new_worker(servers)
+    worker.send("start debrief")
+    worker.send("CP-4040")
+    worker.send("go back")
+    worker.send("CP-4040")
+    with db.session_scope(servers.database_url) as session:
+        count = session.execute(
+            select(func.count(Answer.id))
+            .join(Debrief, Debrief.id == Answer.debrief_id)
+            .where(Debrief.sender_id == worker.sender, Answer.question_id == "case_reference")
+        ).scalar_one()
+    assert count == 1
+
+
+def test_pause_restart_both_servers_and_resume_at_the_same_question(servers):
+    worker = new_worker(servers)
+    worker.send("new debrief")
+    for question_id in ("case_reference", "worker_safe_now", "threatened_or_hurt"):
+        worker.send(worker.answer_for(question_id))
+    replies = worker.send("pause")
+    assert "Paused" in texts(replies)
+
+    servers.stop(hard=True)
+    servers.start()
+
+    replies = worker.send("resume")
+    assert "Welcome back" in texts(replies)
+    assert worker.asked_question(replies) == "visit_date"
+    status, answers, _ = stored(servers, worker.sender)
+    assert status == "in_progress"
+    assert set(answers) == {"case_reference", "worker_safe_now", "threatened_or_hurt"}
