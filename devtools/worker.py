@@ -46,7 +46,7 @@ TYPICAL_ANSWERS = {
 }
 DEFAULT_BY_TYPE = {
     "yes_no": "no",
-    "free_text": "Nothing more to add on that.",
+    "free_text": "Hard to say, I think she is frightened of what we might do.",
     "date": "today",
     "scale": "3",
     "case_reference": "CP-0001",
@@ -77,8 +77,10 @@ class SimulatedWorker:
 
     def __post_init__(self) -> None:
         prompts = cached_prompts()
+        # Channels split a message without buttons at blank lines, so a set's intro may
+        # arrive on its own; a question is recognised by its last paragraph.
         self._by_text = {
-            question_text(self.bank, q, prompts): q.id
+            question_text(self.bank, q, prompts).split("\n\n")[-1]: q.id
             for q in (self.bank.questions[i] for i in self.bank.debrief_question_ids())
         }
 
@@ -96,7 +98,7 @@ class SimulatedWorker:
     def asked_question(self, replies: list[dict]) -> str | None:
         """The bank question the bot's last reply asks, if any."""
         for reply in reversed(replies):
-            question_id = self._by_text.get(reply.get("text", ""))
+            question_id = self._by_text.get(reply.get("text", "").split("\n\n")[-1])
             if question_id:
                 return question_id
         return None

@@ -131,7 +131,9 @@ def parse_choice(question: Question, text: str) -> ParsedAnswer:
 
 def parse_scale(question: Question, text: str) -> ParsedAnswer:
     low, high = question.scale or (1, 5)
-    numbers = [int(n) for n in re.findall(r"\b\d+\b", text)]
+    # At most nine digits: a longer run is no scale point, and int() refuses numbers of
+    # more than 4,300 digits with a ValueError that is not AnswerNotUnderstood.
+    numbers = [int(n) for n in re.findall(r"\b\d{1,9}\b", text)]
     numbers += [NUMBER_WORDS[w] for w in _words(text) if w in NUMBER_WORDS]
     in_range = [n for n in numbers if low <= n <= high]
     if len(in_range) != 1:

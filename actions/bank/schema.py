@@ -398,7 +398,7 @@ def _check_references(bank: QuestionBank) -> None:
                         question_set.path, qid, f"ask_when names unknown question '{named}'"
                     )
                 first = qid or question_set.question_ids[0]
-                if question_set.in_debrief and order.get(named, -1) >= order.get(first, 0):
+                if question_set.in_debrief and order.get(named, len(order)) >= order.get(first, 0):
                     raise BankError(
                         question_set.path,
                         qid,
