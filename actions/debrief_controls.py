@@ -5,7 +5,7 @@ follows it says the matching response from domain/core.yml."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -15,11 +15,12 @@ from rasa_sdk.types import DomainDict
 from actions.bank.answers import ParsedAnswer
 from actions.bank.schema import Question
 from actions.debrief_state import (
-    control_result,
     RecordsUnavailable,
     answered_questions,
     bank,
     channel_of,
+    control_result,
+    ensure_debrief,
     reset_debrief_events,
     run_db,
 )
@@ -28,7 +29,7 @@ from actions.services import debriefs
 logger = logging.getLogger(__name__)
 
 
-def _requested_question(tracker: Tracker) -> Optional[Question]:
+def _requested_question(tracker: Tracker) -> Question | None:
     requested = tracker.get_slot("requested_slot")
     return bank().questions.get(requested) if requested else None
 
@@ -58,14 +59,13 @@ class ActionSkipQuestion(Action):
             return [control_result("no_question")]
         if question.required:
             return [control_result("cannot_skip")]
-        debrief_id = tracker.get_slot("debrief_id")
-        if debrief_id:
-            try:
-                await run_db(debriefs.save_answer, debrief_id, question, ParsedAnswer("skipped"))
-            except RecordsUnavailable:
-                return [control_result("records_unavailable")]
+        try:
+            debrief_id, opened = await ensure_debrief(tracker)
+            await run_db(debriefs.save_answer, debrief_id, question, ParsedAnswer("skipped"))
+        except RecordsUnavailable:
+            return [control_result("records_unavailable")]
         order = [q for q in answered_questions(tracker) if q != question.id] + [question.id]
-        return [
+        return opened + [
             control_result("skipped"),
             SlotSet(question.id, "skipped"),
             SlotSet("answered_questions", order),

@@ -15,10 +15,10 @@ from actions.bank.schema import QuestionBank
 from actions.concerns.catalogue import cached_catalogue
 from actions.concerns.structured import RaisedConcern, describe_answer
 from actions.debrief_state import (
-    control_result,
     RecordsUnavailable,
     answers_from_tracker,
     bank,
+    control_result,
     run_db,
 )
 from actions.services import debriefs
@@ -86,7 +86,9 @@ class ActionFinishDebrief(Action):
         return [
             control_result("summary"),
             SlotSet("summary_answers", summary_lines(question_bank, finished.answers)),
-            SlotSet("summary_concerns", concern_lines(finished.concerns, prompts.texts["no_concerns"])),
+            SlotSet(
+                "summary_concerns", concern_lines(finished.concerns, prompts.texts["no_concerns"])
+            ),
             SlotSet("summary_next_steps", next_step_lines(finished.answers)),
             SlotSet("debrief_id", None),
         ]

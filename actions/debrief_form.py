@@ -4,7 +4,7 @@ concerns (a worker threatened or unsafe) the moment they are known."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,6 +24,7 @@ from actions.debrief_state import (
     answers_from_tracker,
     bank,
     channel_of,
+    ensure_debrief,
     run_db,
 )
 from actions.services import debriefs
@@ -78,29 +79,21 @@ class ValidateDebriefForm(FormValidationAction):
             return {question.id: None}
         await self._say_urgent_concerns(question, parsed, updates, dispatcher, tracker)
         order = [q for q in answered_questions(tracker) if q != question.id] + [question.id]
-        return {question.id: debriefs.slot_value(question, parsed), "answered_questions": order, **updates}
+        return {
+            question.id: debriefs.slot_value(question, parsed),
+            "answered_questions": order,
+            **updates,
+        }
 
     async def _save(self, question: Question, parsed: ParsedAnswer, tracker: Tracker) -> dict:
-        """Save the answer now (not at the end), opening the debrief at the case reference."""
-        debrief_id: Optional[str] = tracker.get_slot("debrief_id")
-        updates: dict[str, Any] = {}
+        """Save the answer now (not at the end). The debrief row is opened by the first
+        answer, which is about the worker's safety, before the case is named."""
+        debrief_id, opened = await ensure_debrief(tracker)
+        updates: dict[str, Any] = {event["name"]: event["value"] for event in opened}
         if question.type == "case_reference":
-            if debrief_id:
-                await run_db(
-                    debriefs.move_debrief_to_case,
-                    debrief_id,
-                    channel_of(tracker),
-                    tracker.sender_id,
-                    parsed.value,
-                )
-            else:
-                debrief_id = await run_db(
-                    debriefs.open_debrief, channel_of(tracker), tracker.sender_id, parsed.value
-                )
-                updates["debrief_id"] = debrief_id
-        if debrief_id is None:
-            logger.warning("answer to %s arrived with no open debrief", question.id)
-            return updates
+            await run_db(
+                debriefs.name_case, debrief_id, channel_of(tracker), tracker.sender_id, parsed.value
+            )
         await run_db(debriefs.save_answer, debrief_id, question, parsed)
         return updates
 

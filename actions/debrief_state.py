@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable, Optional, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.bank.schema import QuestionBank, cached_bank
+from actions.services import debriefs
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ def bank() -> QuestionBank:
     return cached_bank()
 
 
-def answers_from_tracker(tracker: Tracker) -> dict[str, Optional[str]]:
+def answers_from_tracker(tracker: Tracker) -> dict[str, str | None]:
     return {qid: tracker.get_slot(qid) for qid in bank().debrief_question_ids()}
 
 
@@ -62,3 +64,13 @@ async def run_db(function: Callable[..., T], *args: Any) -> T:
     except SQLAlchemyError as error:
         logger.error("records unavailable in %s: %s", function.__name__, error)
         raise RecordsUnavailable(str(error)) from error
+
+
+async def ensure_debrief(tracker: Tracker) -> tuple[str, list[SlotSet]]:
+    """The open debrief's id, opening one at the worker's first answer. Returns the id and
+    the slot events to send back when it was opened here."""
+    debrief_id = tracker.get_slot("debrief_id")
+    if debrief_id:
+        return debrief_id, []
+    debrief_id = await run_db(debriefs.open_debrief, channel_of(tracker), tracker.sender_id)
+    return debrief_id, [SlotSet("debrief_id", debrief_id)]

@@ -40,7 +40,5 @@ def get_settings() -> Settings:
                 "SUPERVISION_CONCERN_CATALOGUE", PROJECT_ROOT / "actions/concerns/catalogue.yml"
             )
         ),
-        urgent_discussion_working_days=int(
-            os.environ.get("SUPERVISION_URGENT_WORKING_DAYS", "1")
-        ),
+        urgent_discussion_working_days=int(os.environ.get("SUPERVISION_URGENT_WORKING_DAYS", "1")),
     )

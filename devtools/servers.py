@@ -92,30 +92,53 @@ class BotServers:
             capture_output=True,
         )
 
-    def start(self, timeout: float = 180) -> "BotServers":
+    def start(self, timeout: float = 180) -> BotServers:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.migrate()
         endpoints = self.write_endpoints()
         self._spawn(
             "actions",
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            [
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.action_port),
+            ],
         )
         self._spawn(
             "rasa",
             [
-                str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--enable-api",
-                "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-                "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                str(self.model),
+                "--enable-api",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(PROJECT_ROOT / "credentials.yml"),
             ],
         )
         self.wait_until_ready(timeout)
         return self
 
     def _spawn(self, name: str, command: list[str]) -> None:
-        log = open(self.workdir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
-        )
+        # The child keeps its own copy of the log's file descriptor.
+        with open(self.workdir / f"{name}.log", "ab") as log:
+            self.processes[name] = subprocess.Popen(
+                command,
+                cwd=PROJECT_ROOT,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_until_ready(self, timeout: float) -> None:
         urls = [f"http://127.0.0.1:{self.action_port}/health", f"{self.rasa_url}/status"]

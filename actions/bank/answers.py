@@ -11,7 +11,6 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional
 
 from actions.bank.schema import Question
 
@@ -58,7 +57,7 @@ class AnswerNotUnderstood(ValueError):
 @dataclass(frozen=True)
 class ParsedAnswer:
     value: str
-    free_text: Optional[str] = None
+    free_text: str | None = None
 
 
 def clean_text(text: str) -> str:
@@ -149,7 +148,7 @@ def _relative_weekday(name: str, today: dt.date, direction: str) -> dt.date:
     return today - dt.timedelta(days=(today.weekday() - target) % 7 or 7)
 
 
-def _year_for(day: int, month: int, year: Optional[int], today: dt.date, direction: str):
+def _year_for(day: int, month: int, year: int | None, today: dt.date, direction: str):
     if year is not None:
         return year + 2000 if year < 100 else year
     guess = dt.date(today.year, month, min(day, 28))
@@ -160,7 +159,7 @@ def _year_for(day: int, month: int, year: Optional[int], today: dt.date, directi
     return today.year
 
 
-def read_date(text: str, today: dt.date, direction: str = "any") -> Optional[dt.date]:
+def read_date(text: str, today: dt.date, direction: str = "any") -> dt.date | None:
     """Read UK-style dates: today, yesterday, (last/next) monday, 12/11(/26), 12 Nov, ISO."""
     lowered = text.lower()
     if "today" in lowered or "this morning" in lowered or "this afternoon" in lowered:
@@ -177,7 +176,9 @@ def read_date(text: str, today: dt.date, direction: str = "any") -> Optional[dt.
         day, month = int(numeric[1]), int(numeric[2])
         year = _year_for(day, month, int(numeric[3]) if numeric[3] else None, today, direction)
         return dt.date(year, month, day)
-    named = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?(?:\s+(\d{2,4}))?", lowered)
+    named = re.search(
+        r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?(?:\s+(\d{2,4}))?", lowered
+    )
     if named and named[2] in MONTHS:
         day, month = int(named[1]), MONTHS[named[2]]
         year = _year_for(day, month, int(named[3]) if named[3] else None, today, direction)
@@ -215,7 +216,9 @@ def looks_like_a_name(text: str) -> bool:
 
 
 def parse_case_reference(text: str) -> ParsedAnswer:
-    reference = re.sub(r"^(case\s*(ref(erence)?|number|no\.?)?\s*(is)?[:#]?\s*)", "", text, flags=re.I)
+    reference = re.sub(
+        r"^(case\s*(ref(erence)?|number|no\.?)?\s*(is)?[:#]?\s*)", "", text, flags=re.I
+    )
     reference = reference.strip(" .")
     if not reference:
         raise AnswerNotUnderstood("case_reference")
@@ -226,7 +229,7 @@ def parse_case_reference(text: str) -> ParsedAnswer:
     return ParsedAnswer(reference)
 
 
-def parse_answer(question: Question, raw: str, today: Optional[dt.date] = None) -> ParsedAnswer:
+def parse_answer(question: Question, raw: str, today: dt.date | None = None) -> ParsedAnswer:
     """Read ``raw`` as an answer to ``question``. Raises AnswerNotUnderstood."""
     text = clean_text(str(raw))
     if not text:

@@ -8,21 +8,21 @@ nothing about the path is stored that could drift out of step with them.
 
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 from actions.bank.schema import Condition, Question, QuestionBank
 
-Answers = Mapping[str, Optional[str]]
+Answers = Mapping[str, str | None]
 
 
-def _answer_values(answer: Optional[str]) -> set[str]:
+def _answer_values(answer: str | None) -> set[str]:
     # multi_choice answers are stored as "a,b"; a leaf matches any one of them.
     if answer is None:
         return set()
     return {part.strip() for part in str(answer).split(",") if part.strip()}
 
 
-def condition_holds(condition: Optional[Condition], answers: Answers) -> bool:
+def condition_holds(condition: Condition | None, answers: Answers) -> bool:
     if condition is None:
         return True
     if condition.any_of:
@@ -56,11 +56,11 @@ def debrief_path(bank: QuestionBank, answers: Answers) -> list[str]:
     return path
 
 
-def next_question(bank: QuestionBank, answers: Answers) -> Optional[str]:
+def next_question(bank: QuestionBank, answers: Answers) -> str | None:
     return next((q for q in debrief_path(bank, answers) if answers.get(q) is None), None)
 
 
-def ended_early(bank: QuestionBank, answers: Answers) -> Optional[str]:
+def ended_early(bank: QuestionBank, answers: Answers) -> str | None:
     """The question whose answer ended the debrief early, if any."""
     for question_id in debrief_path(bank, answers):
         question = bank.questions[question_id]

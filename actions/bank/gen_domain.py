@@ -60,7 +60,12 @@ def slot_mappings(question: Question) -> list[dict]:
         not_intent = ["affirm", "deny", "unsure", *CONTROL_INTENTS]
     else:
         mappings.append(
-            {"type": "from_intent", "intent": "unsure", "value": "not_sure", "conditions": conditions}
+            {
+                "type": "from_intent",
+                "intent": "unsure",
+                "value": "not_sure",
+                "conditions": conditions,
+            }
         )
         not_intent = ["unsure", *CONTROL_INTENTS]
     if question.type in ("choice", "multi_choice", "scale"):

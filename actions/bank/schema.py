@@ -8,10 +8,11 @@ file, the question and the problem, rather than a confusing error mid-conversati
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -99,8 +100,8 @@ class Condition:
 
     question: str | None = None
     values: tuple[str, ...] = ()
-    any_of: tuple["Condition", ...] = ()
-    all_of: tuple["Condition", ...] = ()
+    any_of: tuple[Condition, ...] = ()
+    all_of: tuple[Condition, ...] = ()
 
     def questions(self) -> Iterable[str]:
         if self.question:

@@ -6,8 +6,8 @@ produce ``RaisedConcern`` so that storing and showing concerns is the same for e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 
 from actions.bank.flow import debrief_path
 from actions.bank.schema import Question, QuestionBank
@@ -22,8 +22,8 @@ class RaisedConcern:
     rule_id: str
     evidence: str
     urgent: bool = False
-    evidence_start: Optional[int] = None
-    evidence_end: Optional[int] = None
+    evidence_start: int | None = None
+    evidence_end: int | None = None
 
 
 def describe_answer(question: Question, value: str) -> str:
@@ -34,7 +34,7 @@ def describe_answer(question: Question, value: str) -> str:
     return YES_NO_WORDS.get(value, value)
 
 
-def concerns_for_answer(question: Question, value: Optional[str]) -> list[RaisedConcern]:
+def concerns_for_answer(question: Question, value: str | None) -> list[RaisedConcern]:
     if value is None:
         return []
     raised = []
@@ -54,7 +54,7 @@ def concerns_for_answer(question: Question, value: Optional[str]) -> list[Raised
 
 
 def concerns_from_answers(
-    bank: QuestionBank, answers: Mapping[str, Optional[str]]
+    bank: QuestionBank, answers: Mapping[str, str | None]
 ) -> list[RaisedConcern]:
     """Every concern the answers on this debrief's path raise, in question order."""
     raised = []

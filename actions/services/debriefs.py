@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Optional
 
 from actions.bank.answers import ParsedAnswer
 from actions.bank.schema import Question, QuestionBank
@@ -22,6 +21,7 @@ from actions.store.db import session_scope
 logger = logging.getLogger(__name__)
 
 FREE_TEXT_VALUE = "text"
+NO_CASE_YET = "(no case reference yet)"
 
 
 def slot_value(question: Question, parsed: ParsedAnswer) -> str:
@@ -31,11 +31,15 @@ def slot_value(question: Question, parsed: ParsedAnswer) -> str:
     return parsed.value
 
 
-def stored_value(question: Question, value: Optional[str], free_text: Optional[str]):
+def stored_value(question: Question, value: str | None, free_text: str | None):
     """The slot value for an answer read back from the database."""
     if question.type == "free_text" and value == FREE_TEXT_VALUE:
         return free_text
     return value
+
+
+def _reference(debrief) -> str:
+    return debrief.case.reference if debrief.case is not None else NO_CASE_YET
 
 
 @dataclass(frozen=True)
@@ -49,21 +53,20 @@ class ResumeState:
 @dataclass(frozen=True)
 class FinishedDebrief:
     case_reference: str
-    answers: dict[str, tuple[Optional[str], Optional[str]]]  # id -> (value, free_text)
+    answers: dict[str, tuple[str | None, str | None]]  # id -> (value, free_text)
     concerns: list[RaisedConcern] = field(default_factory=list)
 
 
-def open_debrief(channel: str, sender_id: str, case_reference: str) -> str:
-    """Create the debrief once the worker has named the case. Returns its id."""
+def open_debrief(channel: str, sender_id: str) -> str:
+    """Create the debrief at the worker's first answer (safety comes before the case is
+    named, and is saved at once). Returns its id."""
     with session_scope() as session:
         person = repository.get_or_create_person_for_sender(session, channel, sender_id)
-        case = repository.get_or_create_case(session, case_reference, person)
-        debrief = repository.start_debrief(session, person, case, sender_id)
-        return debrief.id
+        return repository.start_debrief(session, person, None, sender_id).id
 
 
-def move_debrief_to_case(debrief_id: str, channel: str, sender_id: str, reference: str):
-    """The worker went back and corrected the case reference."""
+def name_case(debrief_id: str, channel: str, sender_id: str, reference: str) -> None:
+    """Attach the debrief to the worker's case (also when they correct the reference)."""
     with session_scope() as session:
         person = repository.get_or_create_person_for_sender(session, channel, sender_id)
         case = repository.get_or_create_case(session, reference, person)
@@ -110,22 +113,22 @@ def record_concerns(debrief_id: str, concerns: list[RaisedConcern]) -> None:
         _store_concerns(session, debrief_id, concerns)
 
 
-def set_status(debrief_id: str, status: str, current_question: Optional[str] = None) -> None:
+def set_status(debrief_id: str, status: str, current_question: str | None = None) -> None:
     with session_scope() as session:
         repository.set_debrief_status(session, debrief_id, status)
         if current_question:
             repository.update_debrief_progress(session, debrief_id, current_question)
 
 
-def paused_case_reference(channel: str, sender_id: str) -> Optional[str]:
+def paused_case_reference(channel: str, sender_id: str) -> str | None:
     """The case of the worker's paused or unfinished debrief, if there is one."""
     with session_scope() as session:
         person = repository.get_or_create_person_for_sender(session, channel, sender_id)
         debrief = repository.latest_resumable_debrief(session, person.id)
-        return debrief.case.reference if debrief else None
+        return _reference(debrief) if debrief else None
 
 
-def find_resumable(bank: QuestionBank, channel: str, sender_id: str) -> Optional[ResumeState]:
+def find_resumable(bank: QuestionBank, channel: str, sender_id: str) -> ResumeState | None:
     """Everything needed to put a paused debrief back into the conversation."""
     with session_scope() as session:
         person = repository.get_or_create_person_for_sender(session, channel, sender_id)
@@ -147,7 +150,7 @@ def find_resumable(bank: QuestionBank, channel: str, sender_id: str) -> Optional
         repository.set_debrief_status(session, debrief.id, "in_progress")
         return ResumeState(
             debrief_id=debrief.id,
-            case_reference=debrief.case.reference,
+            case_reference=_reference(debrief),
             slots=slots,
             answered_order=[a.question_id for a in ordered],
         )
@@ -167,7 +170,7 @@ def finish_debrief(bank: QuestionBank, debrief_id: str, status: str) -> Finished
         _store_concerns(session, debrief_id, concerns)
         repository.set_debrief_status(session, debrief_id, status)
         return FinishedDebrief(
-            case_reference=debrief.case.reference,
+            case_reference=_reference(debrief),
             answers={qid: (a.value, a.free_text) for qid, a in answers.items()},
             concerns=concerns,
         )

@@ -181,7 +181,8 @@ class Debrief(Base):
 
     id = _id_column()
     person_id = _foreign_id("people.id")
-    case_id = _foreign_id("cases.id")
+    # Null until the worker names the case: the debrief asks about their safety first.
+    case_id = _foreign_id("cases.id", nullable=True)
     visit_id = _foreign_id("visits.id", nullable=True)
     sender_id = Column(String(255), nullable=False)
     status = Column(String(20), nullable=False, default="in_progress")
@@ -248,7 +249,7 @@ class Concern(Base):
 
     id = _id_column()
     debrief_id = _foreign_id("debriefs.id")
-    case_id = _foreign_id("cases.id")
+    case_id = _foreign_id("cases.id", nullable=True)  # as the debrief's
     code = Column(String(100), nullable=False)
     source = Column(String(20), nullable=False)
     rule_id = Column(String(200), nullable=False)

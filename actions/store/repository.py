@@ -191,6 +191,8 @@ def record_visit_details(
     visit = debrief.visit
     changed = visit is None
     if visit is None:
+        if debrief.case_id is None:
+            raise InvalidValue(f"debrief {debrief_id} has no case yet, so no visit")
         visit = Visit(case_id=debrief.case_id, created_at=utc_now())
         s.add(visit)
         debrief.visit = visit
@@ -216,16 +218,20 @@ def get_debrief(s: Session, debrief_id: str) -> Debrief:
     return debrief
 
 
-def start_debrief(s: Session, person: Person, case: Case, sender_id: str) -> Debrief:
-    """A new in-progress debrief of ``person`` about their ``case``."""
+def start_debrief(s: Session, person: Person, case: Case | None, sender_id: str) -> Debrief:
+    """A new in-progress debrief of ``person`` about their ``case``.
+
+    ``case`` may be None: the debrief asks about the worker's safety before the case, and
+    those answers are saved at once; ``set_debrief_case`` names the case later.
+    """
     _require_text("sender_id", sender_id)
-    if case.owner_id != person.id:
+    if case is not None and case.owner_id != person.id:
         # Cases are private to the worker who named them.
         raise InvalidValue(f"case {case.id} does not belong to person {person.id}")
     now = utc_now()
     debrief = Debrief(
         person_id=person.id,
-        case_id=case.id,
+        case_id=case.id if case is not None else None,
         sender_id=sender_id,
         status="in_progress",
         started_at=now,

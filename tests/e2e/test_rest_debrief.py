@@ -57,7 +57,7 @@ def test_complete_debrief_is_stored_answer_by_answer(servers):
     worker = new_worker(servers)
     asked = worker.hold_debrief()
 
-    assert asked[:3] == ["case_reference", "worker_safe_now", "threatened_or_hurt"], "safety first"
+    assert asked[:3] == ["worker_safe_now", "threatened_or_hurt", "case_reference"], "safety first"
     assert "unseen_child_reason" in asked, "child not seen alone opens the unseen-child set"
     assert "rr_deflect_to_adults" not in asked, "no ready reckoner without disguised compliance"
     summary = texts(worker.turns[-1].replies)
@@ -75,8 +75,7 @@ def test_complete_debrief_is_stored_answer_by_answer(servers):
 def test_threatened_worker_hears_safety_message_at_once(servers):
     worker = new_worker(servers)
     worker.send("start a debrief")
-    worker.send("CP-7781")
-    worker.send("yes")
+    worker.send("yes")  # safe now
     replies = worker.send("yes")  # threatened or hurt
     said = texts(replies)
     assert "tell your manager" in said and "lone-working" in said
@@ -91,8 +90,7 @@ def test_threatened_worker_hears_safety_message_at_once(servers):
 def test_controls_why_skip_back_and_out_of_scope(servers):
     worker = new_worker(servers)
     worker.send("hiya")
-    worker.send("I need to debrief")
-    replies = worker.send("CP-5150")
+    replies = worker.send("I need to debrief")
     assert worker.asked_question(replies) == "worker_safe_now"
 
     replies = worker.send("why are you asking me that")
@@ -101,11 +99,13 @@ def test_controls_why_skip_back_and_out_of_scope(servers):
 
     worker.send("yes")
     replies = worker.send("skip this one")
-    assert worker.asked_question(replies) == "visit_date"
+    assert worker.asked_question(replies) == "case_reference"
 
     replies = worker.send("go back")
     assert worker.asked_question(replies) == "threatened_or_hurt"
     replies = worker.send("no")
+    assert worker.asked_question(replies) == "case_reference"
+    replies = worker.send("CP-5150")
     assert worker.asked_question(replies) == "visit_date"
 
     replies = worker.send("what's the weather like in Glasgow")
@@ -121,6 +121,8 @@ def test_controls_why_skip_back_and_out_of_scope(servers):
 def test_repeated_message_does_not_duplicate_an_answer(servers):
     worker = new_worker(servers)
     worker.send("start debrief")
+    worker.send("yes")
+    worker.send("no")
     worker.send("CP-4040")
     worker.send("go back")
     worker.send("CP-4040")
@@ -136,7 +138,7 @@ def test_repeated_message_does_not_duplicate_an_answer(servers):
 def test_pause_restart_both_servers_and_resume_at_the_same_question(servers):
     worker = new_worker(servers)
     worker.send("new debrief")
-    for question_id in ("case_reference", "worker_safe_now", "threatened_or_hurt"):
+    for question_id in ("worker_safe_now", "threatened_or_hurt", "case_reference"):
         worker.send(worker.answer_for(question_id))
     replies = worker.send("pause")
     assert "Paused" in texts(replies)
