@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from actions.bank.schema import Question
 
 MAX_ANSWER_CHARS = 10_000
+# The stored value of an open answer; the words themselves are kept as its free text.
+FREE_TEXT_VALUE = "text"
 MAX_REFERENCE_CHARS = 40
 
 YES_WORDS = {"yes", "y", "yeah", "yep", "yup", "aye", "ya", "yea", "definitely", "correct"}
@@ -46,8 +48,8 @@ MONTHS = {
 
 
 class AnswerNotUnderstood(ValueError):
-    """The text could not be read as an answer. ``reason`` names the domain response
-    (``utter_invalid_<reason>``) that tells the worker what is expected."""
+    """The text could not be read as an answer. ``reason`` names the message in
+    ``prompts.yml`` (``answer_problems``) that tells the worker what is expected."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -205,14 +207,10 @@ def parse_date(question: Question, text: str, today: dt.date) -> ParsedAnswer:
 
 
 def looks_like_a_name(text: str) -> bool:
-    """Two or three capitalised words and no digits: probably a person's name."""
+    """Only letters, one to three words: it could be a person's name ("Jordan Smith",
+    "jordan"), so it is refused. Case references carry a number or a symbol."""
     words = text.split()
-    return (
-        not any(ch.isdigit() for ch in text)
-        and 1 <= len(words) <= 3
-        and all(w[:1].isupper() and w[1:].islower() for w in words if w.isalpha())
-        and all(w.isalpha() for w in words)
-    )
+    return 1 <= len(words) <= 3 and all(w.replace("'", "").isalpha() for w in words)
 
 
 def parse_case_reference(text: str) -> ParsedAnswer:
@@ -220,7 +218,7 @@ def parse_case_reference(text: str) -> ParsedAnswer:
         r"^(case\s*(ref(erence)?|number|no\.?)?\s*(is)?[:#]?\s*)", "", text, flags=re.I
     )
     reference = reference.strip(" .")
-    if not reference:
+    if not reference or reference.lower() in ("not_sure", "skipped") or _is_only_unsure(text):
         raise AnswerNotUnderstood("case_reference")
     if len(reference) > MAX_REFERENCE_CHARS or "\n" in reference:
         raise AnswerNotUnderstood("case_reference")
@@ -251,4 +249,4 @@ def parse_answer(question: Question, raw: str, today: dt.date | None = None) -> 
         return parse_date(question, text, today or dt.date.today())
     if question.type == "case_reference":
         return parse_case_reference(text)
-    return ParsedAnswer(text, text)
+    return ParsedAnswer(FREE_TEXT_VALUE, text)

@@ -58,6 +58,10 @@ def slot_mappings(question: Question) -> list[dict]:
                 {"type": "from_intent", "intent": intent, "value": value, "conditions": conditions}
             )
         not_intent = ["affirm", "deny", "unsure", *CONTROL_INTENTS]
+    elif question.type == "case_reference":
+        # A case reference can't be "not sure": "dunno" reaches the validator, which
+        # asks again for a reference.
+        not_intent = list(CONTROL_INTENTS)
     else:
         mappings.append(
             {

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from actions.bank.answers import ParsedAnswer
+from actions.bank.answers import FREE_TEXT_VALUE, ParsedAnswer
 from actions.bank.schema import Question, QuestionBank
 from actions.concerns.structured import RaisedConcern, concerns_from_answers
 from actions.store import repository
@@ -20,7 +20,6 @@ from actions.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
-FREE_TEXT_VALUE = "text"
 NO_CASE_YET = "(no case reference yet)"
 
 
