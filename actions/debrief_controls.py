@@ -59,11 +59,13 @@ class ActionSkipQuestion(Action):
             return [control_result("no_question")]
         if question.required:
             return [control_result("cannot_skip")]
+        opened: list[SlotSet] = []
         try:
             debrief_id, opened = await ensure_debrief(tracker)
             await run_db(debriefs.save_answer, debrief_id, question, ParsedAnswer("skipped"))
         except RecordsUnavailable:
-            return [control_result("records_unavailable")]
+            # Keep a debrief opened before the failure, so a retry doesn't open another.
+            return opened + [control_result("records_unavailable")]
         order = [q for q in answered_questions(tracker) if q != question.id] + [question.id]
         return opened + [
             control_result("skipped"),
@@ -168,6 +170,7 @@ class ActionResumeDebrief(Action):
             SlotSet("debrief_id", state.debrief_id),
             SlotSet("answered_questions", state.answered_order),
             SlotSet("answered_count", len(state.answered_order)),
+            SlotSet("resumed_case", state.case_reference),
             SlotSet("requested_slot", None),
             control_result("resumed"),
         ]

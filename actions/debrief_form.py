@@ -72,11 +72,16 @@ class ValidateDebriefForm(FormValidationAction):
         except AnswerNotUnderstood as problem:
             dispatcher.utter_message(text=cached_prompts().problem(problem.reason))
             return {question.id: None}
+        updates: dict[str, Any] = {}
         try:
-            updates = await self._save(question, parsed, tracker)
+            debrief_id, opened = await ensure_debrief(tracker)
+            updates = {event["name"]: event["value"] for event in opened}
+            await self._save(question, parsed, debrief_id, tracker)
         except RecordsUnavailable:
             dispatcher.utter_message(text=cached_prompts().texts["records_unavailable"])
-            return {question.id: None}
+            # A debrief opened before the failure stays this conversation's, or the
+            # answer sent again would open a second one.
+            return {question.id: None, **updates}
         await self._say_urgent_concerns(question, parsed, updates, dispatcher, tracker)
         order = [q for q in answered_questions(tracker) if q != question.id] + [question.id]
         return {
@@ -85,17 +90,16 @@ class ValidateDebriefForm(FormValidationAction):
             **updates,
         }
 
-    async def _save(self, question: Question, parsed: ParsedAnswer, tracker: Tracker) -> dict:
-        """Save the answer now (not at the end). The debrief row is opened by the first
-        answer, which is about the worker's safety, before the case is named."""
-        debrief_id, opened = await ensure_debrief(tracker)
-        updates: dict[str, Any] = {event["name"]: event["value"] for event in opened}
+    async def _save(
+        self, question: Question, parsed: ParsedAnswer, debrief_id: str, tracker: Tracker
+    ) -> None:
+        """Save the answer now (not at the end), in the debrief the worker's first answer
+        opened (that answer is about their safety, so it comes before the case is named)."""
         if question.type == "case_reference":
             await run_db(
                 debriefs.name_case, debrief_id, channel_of(tracker), tracker.sender_id, parsed.value
             )
         await run_db(debriefs.save_answer, debrief_id, question, parsed)
-        return updates
 
     async def _say_urgent_concerns(
         self,

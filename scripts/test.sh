@@ -13,11 +13,11 @@ echo "== rasa data validate (warnings fail)"
   --fail-on-warnings --quiet
 
 echo "== conversation tests (tests/test_stories.yml)"
-rm -rf results/stories
+rm -rf results/stories && mkdir -p results
 .venv/bin/rasa test core --model models/current.tar.gz --stories tests/test_stories.yml \
-  --endpoints endpoints.yml --fail-on-prediction-errors --out results/stories --quiet \
-  >results.log 2>&1 || { tail -n 40 results.log; cat results/stories/failed_test_stories.yml 2>/dev/null; exit 1; }
-grep -h "Correct:" results.log | head -n 3 || true
+  --endpoints endpoints.yml --e2e --fail-on-prediction-errors --out results/stories --quiet \
+  >results/stories.log 2>&1 || { tail -n 40 results/stories.log; cat results/stories/failed_test_stories.yml 2>/dev/null; exit 1; }
+grep -h "Correct:" results/stories.log | head -n 3 || true
 
 echo "== pytest"
 .venv/bin/python -m pytest "$@"

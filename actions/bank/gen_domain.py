@@ -35,6 +35,7 @@ CONTROL_INTENTS = [
     "bot_challenge",
     "greet",
     "thank",
+    "goodbye",
     "out_of_scope",
     "start_debrief",
     "resume_debrief",

@@ -20,7 +20,7 @@ from actions.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
-NO_CASE_YET = "(no case reference yet)"
+NO_CASE_YET = "not named yet"
 
 
 def slot_value(question: Question, parsed: ParsedAnswer) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from actions.settings import PROJECT_ROOT, get_settings
 
@@ -57,9 +57,14 @@ def make_engine(url: str, *, enforce_foreign_keys: bool = True) -> Engine:
         )
     else:
         _ensure_sqlite_directory(url)
+        # A small pool of kept connections: SQLAlchemy 1.4 otherwise opens (and sets up)
+        # a new SQLite connection for every transaction, which is most of an answer's cost.
         engine = create_engine(
             url,
             future=True,
+            poolclass=QueuePool,
+            pool_size=5,
+            max_overflow=10,
             connect_args={
                 "check_same_thread": False,
                 "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
