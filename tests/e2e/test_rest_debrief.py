@@ -39,16 +39,27 @@ def texts(replies: list[dict]) -> str:
 
 def stored(bot: BotServers, sender: str):
     with db.session_scope(bot.database_url) as session:
-        debrief = session.execute(
-            select(Debrief).where(Debrief.sender_id == sender).order_by(Debrief.started_at.desc())
-        ).scalars().first()
+        debrief = (
+            session.execute(
+                select(Debrief)
+                .where(Debrief.sender_id == sender)
+                .order_by(Debrief.started_at.desc())
+            )
+            .scalars()
+            .first()
+        )
         assert debrief is not None, f"no debrief stored for {sender}"
         answers = {
             a.question_id: (a.value, a.free_text)
-            for a in session.execute(select(Answer).where(Answer.debrief_id == debrief.id)).scalars()
+            for a in session.execute(
+                select(Answer).where(Answer.debrief_id == debrief.id)
+            ).scalars()
         }
         concerns = {
-            c.code for c in session.execute(select(Concern).where(Concern.debrief_id == debrief.id)).scalars()
+            c.code
+            for c in session.execute(
+                select(Concern).where(Concern.debrief_id == debrief.id)
+            ).scalars()
         }
         return debrief.status, answers, concerns
 
