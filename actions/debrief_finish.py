@@ -61,6 +61,10 @@ def next_step_lines(answers: dict) -> str:
     return "\n".join(lines) or "- (none given)"
 
 
+# Nothing to go through after a debrief that did not finish.
+NO_REVIEW = SlotSet("review_debrief_id", None)
+
+
 class ActionFinishDebrief(Action):
     def name(self) -> str:
         return "action_finish_debrief"
@@ -70,16 +74,16 @@ class ActionFinishDebrief(Action):
     ) -> list[EventType]:
         debrief_id = tracker.get_slot("debrief_id")
         if not debrief_id:
-            return [control_result("no_debrief")]
+            return [control_result("no_debrief"), NO_REVIEW]
         question_bank = bank()
         early = ended_early(question_bank, answers_from_tracker(tracker))
         status = "paused" if early else "completed"
         try:
             finished = await run_db(debriefs.finish_debrief, question_bank, debrief_id, status)
         except RecordsUnavailable:
-            return [control_result("records_unavailable")]
+            return [control_result("records_unavailable"), NO_REVIEW]
         if early:
-            return [control_result("ended_early")]
+            return [control_result("ended_early"), NO_REVIEW]
         prompts = cached_prompts()
         # The question slots keep their values until the next debrief starts, so the
         # summary response can still name the case.
@@ -90,5 +94,6 @@ class ActionFinishDebrief(Action):
                 "summary_concerns", concern_lines(finished.concerns, prompts.texts["no_concerns"])
             ),
             SlotSet("summary_next_steps", next_step_lines(finished.answers)),
+            SlotSet("review_debrief_id", debrief_id),
             SlotSet("debrief_id", None),
         ]

@@ -30,6 +30,10 @@ TEXTS = (
     "no_concerns",
     "multi_choice_hint",
     "scale_hint",
+    "review_item",
+    "review_decision_unclear",
+    "review_note_add_context",
+    "review_note_not_applicable",
 )
 
 
@@ -42,6 +46,7 @@ class Prompts:
     answer_problems: dict[str, str]
     texts: dict[str, str]
     yes_no_buttons: list[dict]
+    review_decisions: list[dict]
 
     def problem(self, reason: str) -> str:
         return self.answer_problems[reason]
@@ -58,11 +63,18 @@ def load_prompts(path: Path = PROMPTS_FILE) -> Prompts:
     buttons = document.get("yes_no_buttons")
     if not isinstance(buttons, list) or not all("title" in b and "payload" in b for b in buttons):
         missing.append("yes_no_buttons")
+    decisions = document.get("review_decisions")
+    if not isinstance(decisions, list) or not all(
+        {"id", "title", "synonyms"} <= set(d) for d in decisions
+    ):
+        missing.append("review_decisions")
     if missing:
         raise PromptsError(f"{path}: missing or empty: {missing}")
     clean = {key: " ".join(str(value).split()) for key, value in problems.items()}
     texts = {key: " ".join(str(document[key]).split()) for key in TEXTS}
-    return Prompts(answer_problems=clean, texts=texts, yes_no_buttons=buttons)
+    return Prompts(
+        answer_problems=clean, texts=texts, yes_no_buttons=buttons, review_decisions=decisions
+    )
 
 
 @lru_cache(maxsize=1)

@@ -83,6 +83,43 @@ def test_complete_debrief_is_stored_answer_by_answer(servers):
     assert {"unseen_child", "worker_relief", "hidden_men"} <= concerns
 
 
+def review_replies(worker: SimulatedWorker, decisions: list[tuple[str, str | None]]) -> str:
+    """Answer each "Concern k of n" prompt with the next decision (and note)."""
+    said = texts(worker.turns[-1].replies)
+    for decision, note in decisions:
+        if "Concern " not in said:
+            break
+        said = texts(worker.send(decision))
+        if note is not None:
+            said = texts(worker.send(note))
+    return said
+
+
+def test_worker_reviews_each_concern_and_nothing_is_deleted(servers):
+    worker = new_worker(servers)
+    worker.hold_debrief()
+    assert "Concern 1 of" in texts(worker.turns[-1].replies)
+    closing = review_replies(
+        worker,
+        [
+            ("Take to supervision", None),
+            ("I'd like to add some context", "Mum has just been bereaved."),
+            ("it doesn't apply", "The nursery saw him alone on Monday."),
+        ]
+        + [("decide later", None)] * 10,
+    )
+    assert "Your choices are saved" in closing
+
+    with db.session_scope(servers.database_url) as session:
+        rows = session.execute(
+            select(Concern).join(Debrief).where(Debrief.sender_id == worker.sender)
+        ).scalars().all()
+        statuses = {(c.status, c.worker_note) for c in rows}
+    assert ("for_supervision", None) in statuses
+    assert ("open", "Mum has just been bereaved.") in statuses
+    assert ("not_applicable", "The nursery saw him alone on Monday.") in statuses
+
+
 def test_threatened_worker_hears_safety_message_at_once(servers):
     worker = new_worker(servers)
     worker.send("start a debrief")
