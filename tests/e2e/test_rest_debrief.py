@@ -200,3 +200,33 @@ def test_pause_restart_both_servers_and_resume_at_the_same_question(servers):
     status, answers, _ = stored(servers, worker.sender)
     assert status == "in_progress"
     assert set(answers) == {"case_reference", "worker_safe_now", "threatened_or_hurt"}
+
+
+CONCERN_FREE_ANSWERS = {
+    "worker_safe_now": "yes",
+    "threatened_or_hurt": "no",
+    "access_gained": "yes",
+    "child_seen": "yes",
+    "child_seen_alone": "yes",
+    "bedroom_seen": "yes",
+    "resistance_type": "none",
+    "felt_afraid": "no",
+    "felt_relief": "no",
+    "manager_aware_of_impact": "yes",
+    "child_views_known": "yes",
+    "key_people_seen": "yes",
+    "men_engaged": "yes",
+    "closure_considered": "no",
+}
+
+
+def test_debrief_with_no_concerns_closes_kindly(servers):
+    worker = new_worker(servers, **CONCERN_FREE_ANSWERS)
+    worker.hold_debrief()
+    said = texts(worker.turns[-1].replies)
+    assert "none were raised" in said
+    assert "Concern 1 of" not in said
+    assert "Take care of yourself" in said
+    status, _, concerns = stored(servers, worker.sender)
+    assert status == "completed"
+    assert concerns == set()
