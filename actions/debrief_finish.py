@@ -22,13 +22,15 @@ from actions.debrief_state import (
     run_db,
 )
 from actions.services import debriefs
+from actions.services.debriefs import FinishedDebrief
 
 logger = logging.getLogger(__name__)
 
 NEXT_STEP_QUESTIONS = ("next_steps", "next_steps_who", "next_steps_by_when")
 
 
-def summary_lines(question_bank: QuestionBank, answers: dict) -> str:
+def summary_lines(question_bank: QuestionBank, finished: FinishedDebrief) -> str:
+    answers = finished.answers
     lines = []
     for qid in question_bank.debrief_question_ids():
         question = question_bank.questions[qid]
@@ -37,6 +39,14 @@ def summary_lines(question_bank: QuestionBank, answers: dict) -> str:
             continue
         shown = free_text if value == debriefs.FREE_TEXT_VALUE else describe_answer(question, value)
         lines.append(f"- {question.summary_label}: {shown}")
+    reckoner = finished.reckoner
+    if reckoner is not None and reckoner.level is not None:
+        line = (
+            cached_prompts()
+            .texts["reckoner_line"]
+            .format(visits=len(reckoner.window), total=reckoner.total, action=reckoner.action)
+        )
+        lines.append(f"- {line}")
     return "\n".join(lines) or "- (none given)"
 
 
@@ -89,7 +99,7 @@ class ActionFinishDebrief(Action):
         # summary response can still name the case.
         return [
             control_result("summary"),
-            SlotSet("summary_answers", summary_lines(question_bank, finished.answers)),
+            SlotSet("summary_answers", summary_lines(question_bank, finished)),
             SlotSet(
                 "summary_concerns", concern_lines(finished.concerns, prompts.texts["no_concerns"])
             ),

@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 # Concerns about the worker's own safety get the safety message, not the generic one.
 SAFETY_CODES = {"worker_fear", "hostility"}
+# Answers the patterns across visits read (actions/concerns/chronology.py): once one is
+# given, an urgent pattern (the child unseen on visit after visit) can be said at once.
+PATTERN_QUESTIONS = {"child_seen", "child_seen_alone", "access_gained"}
 
 
 class ValidateDebriefForm(FormValidationAction):
@@ -109,16 +112,31 @@ class ValidateDebriefForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
     ) -> None:
-        urgent = [c for c in concerns_for_answer(question, parsed.value) if c.urgent]
-        if not urgent:
-            return
         debrief_id = updates.get("debrief_id") or tracker.get_slot("debrief_id")
-        if debrief_id:
+        urgent = [c for c in concerns_for_answer(question, parsed.value) if c.urgent]
+        if urgent:
             try:
                 await run_db(debriefs.record_concerns, debrief_id, urgent)
             except RecordsUnavailable:
                 logger.warning("urgent concern not stored yet; it is stored at the end")
-        self._utter_urgent(urgent, dispatcher)
+            self._utter_urgent(urgent, dispatcher)
+        if question.id in PATTERN_QUESTIONS:
+            await self._say_urgent_patterns(debrief_id, dispatcher)
+
+    @staticmethod
+    async def _say_urgent_patterns(debrief_id: str, dispatcher: CollectingDispatcher) -> None:
+        try:
+            raised = await run_db(debriefs.urgent_patterns, debrief_id)
+        except RecordsUnavailable:
+            logger.warning("patterns across visits not checked now; they are at the end")
+            return
+        catalogue = cached_catalogue()
+        for concern in raised:
+            info = catalogue[concern.code]
+            text = cached_prompts().texts["urgent_pattern"].format(
+                title=info.title, evidence=concern.evidence, suggests=info.suggests
+            )
+            dispatcher.utter_message(text=text)
 
     @staticmethod
     def _utter_urgent(concerns: list[RaisedConcern], dispatcher: CollectingDispatcher) -> None:

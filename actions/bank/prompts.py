@@ -27,6 +27,8 @@ TEXTS = (
     "records_unavailable",
     "safety_first",
     "urgent_concern",
+    "urgent_pattern",
+    "reckoner_line",
     "no_concerns",
     "multi_choice_hint",
     "scale_hint",

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from actions.bank.answers import FREE_TEXT_VALUE, ParsedAnswer
 from actions.bank.schema import Question, QuestionBank
+from actions.concerns.chronology import read_chronology
+from actions.concerns.patterns import ReckonerSummary, pattern_concerns, reckoner_summary
 from actions.concerns.structured import RaisedConcern, concerns_from_answers
 from actions.store import repository
 from actions.store.db import session_scope
@@ -54,6 +56,7 @@ class FinishedDebrief:
     case_reference: str
     answers: dict[str, tuple[str | None, str | None]]  # id -> (value, free_text)
     concerns: list[RaisedConcern] = field(default_factory=list)
+    reckoner: ReckonerSummary | None = None
 
 
 def open_debrief(channel: str, sender_id: str) -> str:
@@ -104,6 +107,8 @@ def _store_concerns(session, debrief_id: str, concerns: list[RaisedConcern]) -> 
             concern.evidence,
             concern.rule_id,
             urgent=concern.urgent,
+            evidence_start=concern.evidence_start,
+            evidence_end=concern.evidence_end,
         )
 
 
@@ -167,9 +172,38 @@ def finish_debrief(bank: QuestionBank, debrief_id: str, status: str) -> Finished
         }
         concerns = concerns_from_answers(bank, values)
         _store_concerns(session, debrief_id, concerns)
+        reckoner = None
+        if debrief.case_id is not None:
+            # Patterns across the case's visits, this one included (after its own
+            # concerns are stored, which drift and the worry score count).
+            chronology = read_chronology(session, debrief.case_id, debrief_id)
+            across_visits = pattern_concerns(chronology)
+            _store_concerns(session, debrief_id, across_visits)
+            concerns += across_visits
+            reckoner = reckoner_summary(chronology)
         repository.set_debrief_status(session, debrief_id, status)
         return FinishedDebrief(
             case_reference=_reference(debrief),
             answers={qid: (a.value, a.free_text) for qid, a in answers.items()},
             concerns=concerns,
+            reckoner=reckoner,
         )
+
+
+def urgent_patterns(debrief_id: str) -> list[RaisedConcern]:
+    """Urgent patterns across visits known mid-debrief (e.g. the child not seen alone on
+    this visit and the last), stored at once so they are raised before the end. Only
+    those not raised already in this debrief are returned."""
+    with session_scope() as session:
+        debrief = repository.get_debrief(session, debrief_id)
+        if debrief.case_id is None:
+            return []
+        known = {(c.code, c.rule_id) for c in repository.list_concerns(session, debrief_id)}
+        chronology = read_chronology(session, debrief.case_id, debrief_id)
+        new = [
+            c
+            for c in pattern_concerns(chronology)
+            if c.urgent and (c.code, c.rule_id) not in known
+        ]
+        _store_concerns(session, debrief_id, new)
+        return new

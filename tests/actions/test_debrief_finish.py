@@ -114,7 +114,7 @@ def test_an_early_end_pauses_the_debrief_and_keeps_its_concerns(conversation):
 
     turn = conversation.run(ActionFinishDebrief())
 
-    assert turn.slots == {"control_result": "ended_early"}
+    assert turn.slots == {"control_result": "ended_early", "review_debrief_id": None}
     assert debrief_row(debrief_id).status == "paused"
     concerns = {c.code: c for c in stored_concerns(debrief_id)}
     assert set(concerns) == {"worker_fear", "hostility"}
@@ -125,7 +125,7 @@ def test_an_early_end_pauses_the_debrief_and_keeps_its_concerns(conversation):
 
 def test_finish_with_no_debrief(make_tracker, domain):
     turn = run_action(ActionFinishDebrief(), make_tracker(slots={}), domain)
-    assert turn.slots == {"control_result": "no_debrief"}
+    assert turn.slots == {"control_result": "no_debrief", "review_debrief_id": None}
     assert turn.messages == []
 
 
@@ -138,6 +138,6 @@ def test_finish_when_the_records_are_unavailable(walked, monkeypatch):
 
     monkeypatch.setattr(debriefs, "finish_debrief", unavailable)
     turn = conversation.run(ActionFinishDebrief())
-    assert turn.slots == {"control_result": "records_unavailable"}
+    assert turn.slots == {"control_result": "records_unavailable", "review_debrief_id": None}
     assert debrief_row(debrief_id).status == "in_progress"
     assert conversation.slots["debrief_id"] == debrief_id

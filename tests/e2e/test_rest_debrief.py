@@ -230,3 +230,26 @@ def test_debrief_with_no_concerns_closes_kindly(servers):
     status, _, concerns = stored(servers, worker.sender)
     assert status == "completed"
     assert concerns == set()
+
+
+def test_child_unseen_alone_on_two_visits_running_is_flagged_at_once(servers):
+    sender = f"worker-{uuid.uuid4().hex[:8]}"
+    unseen = {"case_reference": "CP-9100", "child_seen_alone": "no"}
+    first = new_worker(servers, **unseen)
+    first.sender = sender
+    first.hold_debrief()
+    review_replies(first, [("decide later", None)] * 12)
+
+    second = new_worker(servers, **unseen, resistance_type="disguised compliance")
+    second.sender = sender
+    second.send("I need to debrief another visit")
+    said = ""
+    while True:
+        question = second.asked_question(second.turns[-1].replies)
+        if question is None or question == "bedroom_seen":
+            break
+        said = texts(second.send(second.answer_for(question)))
+    # Said straight after "seen alone?" was answered, before the next question.
+    assert "looking across this case's visits" in said
+    assert "Child not seen alone on the visits" in said
+    assert "working day" in said
