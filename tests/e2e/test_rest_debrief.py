@@ -4,6 +4,8 @@ trains it first)."""
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
@@ -253,3 +255,44 @@ def test_child_unseen_alone_on_two_visits_running_is_flagged_at_once(servers):
     assert "looking across this case's visits" in said
     assert "Child not seen alone on the visits" in said
     assert "working day" in said
+
+
+def post_raw(bot: BotServers, body: bytes) -> int:
+    request = urllib.request.Request(
+        bot.rest_url, data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_bad_input_gets_a_clear_answer_and_loses_nothing(servers):
+    assert 400 <= post_raw(servers, b"{this is not json") < 500
+
+    worker = new_worker(servers)
+    worker.send("start a debrief")
+    worker.send("yes")
+    worker.send("no")
+    worker.send("CP-3141")
+    for question_id in ("visit_date", "visit_type", "access_gained", "who_present"):
+        worker.send(worker.answer_for(question_id))
+    replies = worker.send("yes")  # child seen
+    assert worker.asked_question(replies) == "child_seen_alone"
+    worker.send("no")
+    worker.send("no")
+    replies = worker.send("avoidance")
+    assert worker.asked_question(replies) == "what_happened"
+
+    replies = worker.send("x" * 100_000)
+    assert "more than I can take in one message" in texts(replies)
+    assert worker.asked_question(replies) == "what_happened", "asked again, nothing lost"
+
+    markup = "<script>alert('hi')</script> mum said 😡 \u202e and ​ left"
+    replies = worker.send(markup)
+    assert worker.asked_question(replies) == "feelings_now"
+    _, answers, _ = stored(servers, worker.sender)
+    # Markup and emoji are kept as plain text; only invisible control and direction
+    # characters (which can disguise text) are dropped.
+    assert answers["what_happened"][1] == "<script>alert('hi')</script> mum said 😡  and  left"
