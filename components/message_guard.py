@@ -8,6 +8,9 @@ component turns such a prediction into ``inform`` after the classifier has run.
 
 from __future__ import annotations
 
+# Rasa's graph checks components' type hints against its own (typing.List, Dict, Text),
+# so this module keeps them in that form.
+import itertools
 import re
 from typing import Any, Dict, List, Text
 
@@ -69,8 +72,8 @@ class LongMessageGuard(GraphComponent):
         text = text or ""
         if len(text) > self.max_chars:
             return True
-        words = re.finditer(r"\S+", text)
-        return sum(1 for _, _ in zip(range(self.max_words + 1), words)) > self.max_words
+        first_words = itertools.islice(re.finditer(r"\S+", text), self.max_words + 1)
+        return sum(1 for _ in first_words) > self.max_words
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
