@@ -114,6 +114,13 @@ class ValidateDebriefForm(FormValidationAction):
     ) -> None:
         debrief_id = updates.get("debrief_id") or tracker.get_slot("debrief_id")
         urgent = [c for c in concerns_for_answer(question, parsed.value) if c.urgent]
+        if parsed.free_text:
+            try:
+                urgent += await run_db(
+                    debriefs.urgent_in_words, debrief_id, question.id, parsed.free_text
+                )
+            except RecordsUnavailable:
+                logger.warning("urgent concern in words not stored yet; it is at the end")
         if urgent:
             try:
                 await run_db(debriefs.record_concerns, debrief_id, urgent)
@@ -133,8 +140,10 @@ class ValidateDebriefForm(FormValidationAction):
         catalogue = cached_catalogue()
         for concern in raised:
             info = catalogue[concern.code]
-            text = cached_prompts().texts["urgent_pattern"].format(
-                title=info.title, evidence=concern.evidence, suggests=info.suggests
+            text = (
+                cached_prompts()
+                .texts["urgent_pattern"]
+                .format(title=info.title, evidence=concern.evidence, suggests=info.suggests)
             )
             dispatcher.utter_message(text=text)
 

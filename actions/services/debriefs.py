@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from actions.bank.answers import FREE_TEXT_VALUE, ParsedAnswer
 from actions.bank.schema import Question, QuestionBank
 from actions.concerns.chronology import read_chronology
+from actions.concerns.detector import detect, detect_many
 from actions.concerns.patterns import ReckonerSummary, pattern_concerns, reckoner_summary
 from actions.concerns.structured import RaisedConcern, concerns_from_answers
 from actions.store import repository
@@ -170,7 +171,7 @@ def finish_debrief(bank: QuestionBank, debrief_id: str, status: str) -> Finished
             for qid, a in answers.items()
             if qid in bank.questions
         }
-        concerns = concerns_from_answers(bank, values)
+        concerns = concerns_from_answers(bank, values) + free_text_concerns(answers)
         _store_concerns(session, debrief_id, concerns)
         reckoner = None
         if debrief.case_id is not None:
@@ -190,6 +191,30 @@ def finish_debrief(bank: QuestionBank, debrief_id: str, status: str) -> Finished
         )
 
 
+def _for_answer(question_id: str, concern: RaisedConcern) -> RaisedConcern:
+    """A free-text concern tied to the answer it came from (offsets are into that
+    answer's text), so the same words in two answers are two pieces of evidence."""
+    return replace(concern, rule_id=f"text:{question_id}:{concern.rule_id}")
+
+
+def free_text_concerns(answers: dict) -> list[RaisedConcern]:
+    """Concerns the worker's own words raise, in every answer that has words."""
+    worded = [(qid, a.free_text) for qid, a in answers.items() if a.free_text]
+    found = detect_many([text for _, text in worded])
+    return [
+        _for_answer(qid, c) for (qid, _), raised in zip(worded, found, strict=True) for c in raised
+    ]
+
+
+def urgent_in_words(debrief_id: str, question_id: str, text: str) -> list[RaisedConcern]:
+    """Urgent concerns in an answer's words (the worker frightened), stored at once."""
+    urgent = [_for_answer(question_id, c) for c in detect(text) if c.urgent]
+    if urgent:
+        with session_scope() as session:
+            _store_concerns(session, debrief_id, urgent)
+    return urgent
+
+
 def urgent_patterns(debrief_id: str) -> list[RaisedConcern]:
     """Urgent patterns across visits known mid-debrief (e.g. the child not seen alone on
     this visit and the last), stored at once so they are raised before the end. Only
@@ -201,9 +226,7 @@ def urgent_patterns(debrief_id: str) -> list[RaisedConcern]:
         known = {(c.code, c.rule_id) for c in repository.list_concerns(session, debrief_id)}
         chronology = read_chronology(session, debrief.case_id, debrief_id)
         new = [
-            c
-            for c in pattern_concerns(chronology)
-            if c.urgent and (c.code, c.rule_id) not in known
+            c for c in pattern_concerns(chronology) if c.urgent and (c.code, c.rule_id) not in known
         ]
         _store_concerns(session, debrief_id, new)
         return new

@@ -219,6 +219,11 @@ CONCERN_FREE_ANSWERS = {
     "key_people_seen": "yes",
     "men_engaged": "yes",
     "closure_considered": "no",
+    "what_happened": "We sat in the kitchen with mum and went through the plan together.",
+    "feelings_now": "fine, it went well",
+    "child_experience": "He seems settled and happy at home.",
+    "impact_of_resistance_on_child": "Not much at the moment, he is doing well at nursery.",
+    "who_present": "mum and the two kids",
 }
 
 
