@@ -1,6 +1,6 @@
 """Wait until every URL answers 200, printing progress; fail early if a server died.
 
-    python scripts/wait_for.py URL [URL ...] [--timeout S] [--pids PID ...] [--logs F ...]
+python scripts/wait_for.py URL [URL ...] [--timeout S] [--pids PID ...] [--logs F ...]
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ def main() -> int:
         dead = [pid for pid in args.pids if not alive(pid)]
         if dead or time.monotonic() - start > args.timeout:
             reason = "a server exited" if dead else f"no answer after {args.timeout:.0f}s"
-            print(f"\nCould not start: {reason} (waiting for {', '.join(waiting)}).", file=sys.stderr)
+            print(
+                f"\nCould not start: {reason} (waiting for {', '.join(waiting)}).", file=sys.stderr
+            )
             for log in args.logs:
                 print(f"--- last lines of {log} ---\n{tail(log)}", file=sys.stderr)
             return 1

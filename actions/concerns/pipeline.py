@@ -20,16 +20,16 @@ from __future__ import annotations
 import itertools
 import logging
 import sys
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from dataclasses import dataclass, field
 from types import ModuleType
 
 from actions.concerns.rules_schema import (
     CANCELLERS,
     ConcernRule,
-    RuleSet,
     RulesError,
+    RuleSet,
     TokenSpec,
     cached_rules,
 )
@@ -58,9 +58,21 @@ def _import_spacy_without_tensorflow() -> ModuleType:
 
 
 spacy = _import_spacy_without_tensorflow()
+from spacy.lang.en.stop_words import STOP_WORDS  # noqa: E402  (after the guarded import)
+
 Language = spacy.language.Language
 Doc = spacy.tokens.Doc
 Matcher = spacy.matcher.Matcher
+LOWER = spacy.attrs.LOWER
+# Words too common to pick a Matcher by: English stop words, clitics, and the words of
+# almost every debrief (a doc containing "mum" should not wake every "mum ..." pattern).
+COMMON_WORDS = frozenset(STOP_WORDS) | {
+    "'s", "n't", "'m", "'re", "'ve", "'d", "'ll", "nt", "mum", "dad", "visit", "visits",
+    "school", "baby", "kids", "children", "child", "time", "said", "says", "told", "home",
+    "house", "nursery", "today", "week", "got", "get", "like", "went", "go", "came", "come",
+    "saw", "see", "seen", "look", "looked", "know", "think", "felt", "feel", "partner",
+    "there", "all", "just", "really", "plan", "again", "still", "work",
+}
 
 PRIORITY = {"pseudo": 5, "hedge": 4, "past": 3, "hypothetical": 2, "negation": 1}
 SCOPED = ("negation", "past", "hypothetical")
@@ -181,6 +193,8 @@ _OPTIONS: dict = {}
 
 def _spec_options(spec: TokenSpec, ruleset: RuleSet, nlp: Language) -> list[list[dict]]:
     op = {"OP": "?"} if spec.optional else {}
+    if spec is STAR:
+        return [[{**_wildcard(ruleset, False), "OP": "*"}]]
     if spec.kind == "wild":
         return [[_wildcard(ruleset, spec.optional)]]
     if spec.kind == "special" and spec.values[0] == "num":
@@ -211,11 +225,32 @@ def _spec_options(spec: TokenSpec, ruleset: RuleSet, nlp: Language) -> list[list
     return options + ([[]] if spec.optional else [])
 
 
+STAR = TokenSpec("wild", ("*",), optional=True)
+
+
+def _collapse_wildcards(sequence: list[TokenSpec]) -> list[TokenSpec]:
+    """Runs of optional wildcards (``_*3``) become one ``*`` token.
+
+    Three optional wildcards in a row let the Matcher reach the same match in many ways
+    (which of the three it skipped), and that multiplies its work on every token; one
+    ``*`` reaches each match once. The bound (three) is enforced on the match length
+    instead (see ``max_span``).
+    """
+    out: list[TokenSpec] = []
+    for spec in sequence:
+        if spec.kind == "wild" and spec.optional:
+            if not (out and out[-1] is STAR):
+                out.append(STAR)
+        else:
+            out.append(spec)
+    return out
+
+
 def compile_pattern(pattern: str, rule_id: str, ruleset: RuleSet, nlp: Language) -> list[list]:
     """Every spaCy Matcher pattern that one rules.yml pattern stands for."""
     compiled = []
     for sequence in ruleset.parse(pattern, rule_id):
-        slots = [_options(spec, ruleset, nlp) for spec in sequence]
+        slots = [_options(spec, ruleset, nlp) for spec in _collapse_wildcards(sequence)]
         for combo in itertools.product(*slots):
             tokens = [token for option in combo for token in option]
             if tokens:
@@ -225,32 +260,112 @@ def compile_pattern(pattern: str, rule_id: str, ruleset: RuleSet, nlp: Language)
     return compiled
 
 
+def max_span(pattern: str, rule_id: str, ruleset: RuleSet, nlp: Language) -> int:
+    """The most tokens a match of the pattern can cover (wildcards at their bound)."""
+    longest = 0
+    for sequence in ruleset.parse(pattern, rule_id):
+        length = 0
+        for spec in sequence:
+            if spec.kind in ("wild", "special", "lemma"):
+                length += 1
+            else:
+                length += max(
+                    len(_split_literal(variant, nlp))
+                    for value in spec.values
+                    for variant in _spelling_variants(value)
+                )
+        longest = max(longest, length)
+    return longest
+
+
 MATCHER_CHUNK = 300
 
 
-def _build_matchers(nlp: Language, keyed: list[tuple[str, list[list]]], ruleset: RuleSet):
-    """Matchers holding ``keyed`` patterns, at most MATCHER_CHUNK patterns each.
+class MatcherBank:
+    """Many small Matchers, each run only on docs that contain the words it needs.
 
-    spaCy 3.4's Matcher.add re-indexes its predicates for every token it adds, so one
-    Matcher with thousands of patterns takes many seconds to build; a few small ones
-    build in a fraction of that and match as fast.
+    spaCy's Matcher tries every pattern at every token, so thousands of patterns cost
+    milliseconds per sentence. Every compiled pattern has required positions (not
+    optional, not wildcards), each a set of words; patterns with the same required sets
+    share a Matcher, and a doc runs a Matcher only if it has a word from each of its
+    sets. The doc's words come from its LOWER array (no per-token Python), and a
+    Matcher is looked up through its least common set (its anchor). Small Matchers also
+    build much faster: spaCy 3.4's Matcher.add re-indexes its predicates per token.
     """
-    matchers: list = []
-    current, size = None, MATCHER_CHUNK
-    for key, patterns in keyed:
-        for i in range(0, len(patterns), MATCHER_CHUNK):
-            chunk = patterns[i : i + MATCHER_CHUNK]
-            if size + len(chunk) > MATCHER_CHUNK:
-                current, size = Matcher(nlp.vocab, validate=False), 0
-                matchers.append(current)
-            _add(current, key, chunk, ruleset)
-            size += len(chunk)
-    return matchers
+
+    def __init__(self, nlp: Language, keyed: list[tuple[str, list[list]]], ruleset: RuleSet):
+        strings = nlp.vocab.strings
+        groups: dict[tuple, list[tuple[str, list]]] = {}
+        for key, patterns in keyed:
+            for pattern in patterns:
+                groups.setdefault(_requirements(pattern), []).append((key, pattern))
+        self.always: list[int] = []  # patterns with no required word run on every doc
+        self.by_word: dict[int, list[int]] = {}
+        self.needs: list[tuple[frozenset, ...]] = []
+        self.matchers: list = []
+        for required, members in groups.items():
+            hashed = tuple(frozenset(strings.add(w) for w in words) for words in required)
+            for i in range(0, len(members), MATCHER_CHUNK):
+                matcher = Matcher(nlp.vocab, validate=False)
+                by_key: dict[str, list] = {}
+                for key, pattern in members[i : i + MATCHER_CHUNK]:
+                    by_key.setdefault(key, []).append(pattern)
+                for key, patterns in by_key.items():
+                    _add(matcher, key, patterns, ruleset)
+                index = len(self.matchers)
+                self.matchers.append(matcher)
+                self.needs.append(hashed[1:])
+                if not hashed:
+                    self.always.append(index)
+                for word in hashed[0] if hashed else ():
+                    self.by_word.setdefault(word, []).append(index)
+
+    def __len__(self) -> int:
+        return len(self.matchers)
+
+    def __call__(self, doc: Doc):
+        if not len(doc):
+            return
+        words = set(doc.to_array(LOWER).tolist())
+        selected = set(self.always)
+        by_word = self.by_word
+        for word in words:
+            found = by_word.get(word)
+            if found:
+                selected.update(found)
+        needs, matchers = self.needs, self.matchers
+        for index in selected:
+            for need in needs[index]:
+                if need.isdisjoint(words):
+                    break
+            else:
+                yield from matchers[index](doc)
 
 
-def _run(matchers, doc: Doc):
-    for matcher in matchers:
-        yield from matcher(doc)
+def _requirements(pattern: list[dict]) -> tuple[frozenset, ...]:
+    """The word sets of the pattern's required positions, least common first."""
+    required = set()
+    for token in pattern:
+        if token.get("OP") in ("?", "*"):
+            continue
+        value = token.get("LOWER")
+        words = [value] if isinstance(value, str) else (value or {}).get("IN")
+        if words:
+            required.add(frozenset(words))
+
+    def commonness(words: frozenset) -> tuple:
+        common = sum(1 for w in words if w in COMMON_WORDS)
+        return (common > 0, common, len(words), sorted(words))
+
+    return tuple(sorted(required, key=commonness))
+
+
+def _build_matchers(nlp: Language, keyed: list[tuple[str, list[list]]], ruleset: RuleSet):
+    return MatcherBank(nlp, keyed, ruleset)
+
+
+def _run(bank: MatcherBank, doc: Doc):
+    return bank(doc)
 
 
 def _add(matcher: Matcher, key: str, patterns: list[list], ruleset: RuleSet) -> None:
@@ -270,14 +385,20 @@ class ConcernMatcher:
         self.name = name
         self.ruleset = cached_rules(rules_path or None)
         keyed: list[tuple[str, list[list]]] = []
+        self.max_span: dict[str, int] = {}
         for rule in self.ruleset.rules:
             for suffix, texts in (("", rule.patterns), (UNLESS_SUFFIX, rule.unless),
                                   (REQUIRES_SUFFIX, rule.requires)):
                 if texts:
                     compiled = [
-                        p for text in texts for p in compile_pattern(text, rule.id, self.ruleset, nlp)
+                        p
+                        for text in texts
+                        for p in compile_pattern(text, rule.id, self.ruleset, nlp)
                     ]
                     keyed.append((rule.id + suffix, compiled))
+                    self.max_span[rule.id + suffix] = max(
+                        max_span(text, rule.id, self.ruleset, nlp) for text in texts
+                    )
         self.matchers = _build_matchers(nlp, keyed, self.ruleset)
         self.by_id = {rule.id: rule for rule in self.ruleset.rules}
         _register_extensions()
@@ -289,6 +410,8 @@ class ConcernMatcher:
         extra: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in _run(self.matchers, doc):
             key = strings[match_id]
+            if end - start > self.max_span[key]:
+                continue  # a "*" wildcard went further than the rule's _*N allows
             if "|" in key:  # an unless / requires pattern, keyed "rule.id|unless"
                 extra.setdefault(key, []).append((start, end))
             else:
@@ -326,8 +449,9 @@ class ConcernContext:
         self.ruleset = cached_rules(rules_path or None)
         self.context = {rule.id: rule for rule in self.ruleset.context}
         keyed = [
-            (rule.id, [p for t in rule.patterns for p in compile_pattern(t, rule.id, self.ruleset, nlp)])
-            for rule in self.ruleset.context
+            (rule.id, [p for t in rule.patterns for p in compile_pattern(t, rule.id, ruleset, nlp)])
+            for ruleset in (self.ruleset,)
+            for rule in ruleset.context
         ]
         self.matchers = _build_matchers(nlp, keyed, self.ruleset)
         self.not_names = frozenset(self.ruleset.lexicon.get("not_names", ()))

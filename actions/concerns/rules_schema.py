@@ -24,6 +24,7 @@ import yaml
 from actions.bank.schema import TAXONOMY_CODES
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yml")
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 CONTEXT_CATEGORIES = (
     "negation",
@@ -138,7 +139,7 @@ class RuleSet:
 def load_rules(path: Path | str | None = None) -> RuleSet:
     path = Path(path or DEFAULT_RULES_PATH)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise RulesError(path, None, f"cannot be read: {error}") from error
     if not isinstance(document, dict):
@@ -344,7 +345,10 @@ def parse_pattern(pattern: str, ruleset: RuleSet, rule_id: str) -> list[list[Tok
                 inner = _merge_single_words(sequence(depth + 1))
                 optional = words[position] == ")?"
                 position += 1
-                alternatives[-1].append(inner + [[]] if optional else inner)
+                if optional and _all_plain(inner):
+                    alternatives[-1].append([_optional_positions(inner)])
+                else:
+                    alternatives[-1].append(inner + [[]] if optional else inner)
             else:
                 for spec in _token_specs(word, ruleset, rule_id):
                     alternatives[-1].append([[spec]])
@@ -377,14 +381,66 @@ def _merge_single_words(sequences: list[list[TokenSpec]]) -> list[list[TokenSpec
             by_length.setdefault(len(seq), []).append(seq)
         else:
             rest.append(seq)
-    merged = [
-        [
-            TokenSpec("lower", tuple(dict.fromkeys(v for seq in group for v in seq[i].values)))
-            for i in range(length)
-        ]
-        for length, group in sorted(by_length.items())
-    ]
+    merged = []
+    for _length, group in sorted(by_length.items()):
+        for cluster in _clusters(group):
+            merged.append(
+                [
+                    TokenSpec("lower", _union(seq[i].values for seq in cluster))
+                    for i in range(len(cluster[0]))
+                ]
+            )
     return merged + rest
+
+
+def _union(value_lists) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for values in value_lists for v in values))
+
+
+def _clusters(group: list[list[TokenSpec]]) -> list[list[list[TokenSpec]]]:
+    """Same-length sequences that differ in one position only ("did n't" / "was n't").
+
+    Only those are folded: folding "come to | get back" would also admit "get to".
+    """
+    clusters: dict[tuple, list[list[TokenSpec]]] = {}
+    order: list[tuple] = []
+    for seq in group:
+        length = len(seq)
+        keys = [
+            (k, tuple(seq[i].values for i in range(length) if i != k)) for k in range(length)
+        ]
+        key = next((k for k in keys if k in clusters), None)
+        if key is None:
+            key = keys[0] if length == 1 else keys[-1]
+            clusters[key] = []
+            order.append(key)
+        clusters[key].append(seq)
+    return [clusters[k] for k in order]
+
+
+def _all_plain(sequences: list[list[TokenSpec]]) -> bool:
+    return all(
+        seq and all(spec.kind == "lower" and not spec.optional for spec in seq)
+        for seq in sequences
+    )
+
+
+def _optional_positions(sequences: list[list[TokenSpec]]) -> list[TokenSpec]:
+    """An optional group of plain words as optional positions, aligned on the left.
+
+    ``( had been | has been | is )?`` becomes ``had|has|is? been?``: one Matcher pattern
+    instead of four. It also admits odd mixes ("is been"); for the optional filler words
+    these groups hold, that only makes the pattern a little more forgiving.
+    """
+    length = max(len(seq) for seq in sequences)
+    return [
+        TokenSpec(
+            "lower",
+            tuple(dict.fromkeys(v for seq in sequences if i < len(seq) for v in seq[i].values)),
+            optional=True,
+        )
+        for i in range(length)
+    ]
 
 
 def _attach_group_suffixes(words: list[str]) -> list[str]:
