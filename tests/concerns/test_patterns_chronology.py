@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy.exc import RemovedIn20Warning
-from sqlalchemy.orm import sessionmaker
 
 from actions.concerns.chronology import read_chronology
 from actions.concerns.patterns import RULE_UNSEEN_ALONE_RUN, VisitRecord, pattern_concerns
-from actions.settings import get_settings
-from actions.store import db, repository
-from actions.store.models import UTC, Base
+from actions.store import repository
+from actions.store.models import UTC
+from tests.store_fixtures import engine, fresh_store_state, session  # noqa: F401 - fixtures
 
 TODAY = date(2026, 11, 1)
 
 
 @pytest.fixture(autouse=True)
-def fresh_store_state(monkeypatch):
+def default_timescale(monkeypatch):
     monkeypatch.delenv("SUPERVISION_URGENT_WORKING_DAYS", raising=False)
-    get_settings.cache_clear()
-    db.reset_engine()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RemovedIn20Warning)
-        yield
-    db.reset_engine()
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-def session():
-    engine = db.make_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    factory = sessionmaker(engine, future=True, expire_on_commit=False)
-    session = factory()
-    yield session
-    session.rollback()
-    session.close()
-    engine.dispose()
 
 
 @pytest.fixture

@@ -8,45 +8,12 @@ import os
 # imported, so it must be set before the imports below.
 os.environ.setdefault("SQLALCHEMY_WARN_20", "1")
 
-import warnings
 
 import pytest
-from sqlalchemy.exc import RemovedIn20Warning
-from sqlalchemy.orm import sessionmaker
 
 from actions.settings import get_settings
 from actions.store import db, repository
-from actions.store.models import Base
-
-
-@pytest.fixture(autouse=True)
-def fresh_store_state():
-    """Each test starts with no cached settings or engines, and leaves none behind."""
-    get_settings.cache_clear()
-    db.reset_engine()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RemovedIn20Warning)
-        yield
-    db.reset_engine()
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-def engine():
-    """An in-memory database with the schema made from the models (fast)."""
-    engine = db.make_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def session(engine):
-    factory = sessionmaker(engine, future=True, expire_on_commit=False)
-    session = factory()
-    yield session
-    session.rollback()
-    session.close()
+from tests.store_fixtures import engine, fresh_store_state, session  # noqa: F401 - fixtures
 
 
 @pytest.fixture
