@@ -42,6 +42,8 @@ class SupervisionQuestion:
     text: str
     evidence: tuple[str, ...] = ()  # what bears on it, e.g. worker_fear evidence for question 4
     note: str | None = None  # the supervisor's note, when recorded
+    # The bank set: supervision | team_around_child | organisation (numbers restart per set)
+    set_id: str = "supervision"
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,6 @@ class Agenda:
     cases: tuple[AgendaCase, ...]
     worker_asked_about_impact: bool = False
     shared_notes: tuple[str, ...] = field(default_factory=tuple)
+    # Not about one case: the organisation's questions (on request) and agreed actions.
+    questions: tuple[SupervisionQuestion, ...] = ()
+    actions: tuple[AgreedAction, ...] = ()
