@@ -21,6 +21,20 @@ class Settings:
     question_bank_dir: Path
     concern_catalogue: Path
     urgent_discussion_working_days: int
+    # Create a worker for an unknown chat sender (local use, tests); false: refuse them.
+    auto_enrol: bool = True
+    # Where supervision agendas are written (file names carry a random token), and the
+    # URL a web server publishes that folder at, if one does (links are then given too).
+    agenda_dir: Path = PROJECT_ROOT / "var" / "agendas"
+    agenda_base_url: str | None = None
+
+
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value not in FALSE_WORDS
 
 
 def _default_database_url() -> str:
@@ -41,4 +55,7 @@ def get_settings() -> Settings:
             )
         ),
         urgent_discussion_working_days=int(os.environ.get("SUPERVISION_URGENT_WORKING_DAYS", "1")),
+        auto_enrol=_flag("SUPERVISION_AUTO_ENROL", default=True),
+        agenda_dir=Path(os.environ.get("SUPERVISION_AGENDA_DIR") or PROJECT_ROOT / "var/agendas"),
+        agenda_base_url=os.environ.get("SUPERVISION_AGENDA_BASE_URL", "").strip() or None,
     )

@@ -18,6 +18,7 @@ from actions.concerns.chronology import read_chronology
 from actions.concerns.detector import detect, detect_many
 from actions.concerns.patterns import ReckonerSummary, pattern_concerns, reckoner_summary
 from actions.concerns.structured import RaisedConcern, concerns_from_answers
+from actions.services.identity import resolve_person
 from actions.store import repository
 from actions.store.db import session_scope
 
@@ -64,14 +65,14 @@ def open_debrief(channel: str, sender_id: str) -> str:
     """Create the debrief at the worker's first answer (safety comes before the case is
     named, and is saved at once). Returns its id."""
     with session_scope() as session:
-        person = repository.get_or_create_person_for_sender(session, channel, sender_id)
+        person = resolve_person(session, channel, sender_id)
         return repository.start_debrief(session, person, None, sender_id).id
 
 
 def name_case(debrief_id: str, channel: str, sender_id: str, reference: str) -> None:
     """Attach the debrief to the worker's case (also when they correct the reference)."""
     with session_scope() as session:
-        person = repository.get_or_create_person_for_sender(session, channel, sender_id)
+        person = resolve_person(session, channel, sender_id)
         case = repository.get_or_create_case(session, reference, person)
         repository.set_debrief_case(session, debrief_id, case)
 
@@ -128,7 +129,7 @@ def set_status(debrief_id: str, status: str, current_question: str | None = None
 def paused_case_reference(channel: str, sender_id: str) -> str | None:
     """The case of the worker's paused or unfinished debrief, if there is one."""
     with session_scope() as session:
-        person = repository.get_or_create_person_for_sender(session, channel, sender_id)
+        person = resolve_person(session, channel, sender_id)
         debrief = repository.latest_resumable_debrief(session, person.id)
         return _reference(debrief) if debrief else None
 
@@ -136,7 +137,7 @@ def paused_case_reference(channel: str, sender_id: str) -> str | None:
 def find_resumable(bank: QuestionBank, channel: str, sender_id: str) -> ResumeState | None:
     """Everything needed to put a paused debrief back into the conversation."""
     with session_scope() as session:
-        person = repository.get_or_create_person_for_sender(session, channel, sender_id)
+        person = resolve_person(session, channel, sender_id)
         debrief = repository.latest_resumable_debrief(session, person.id)
         if debrief is None:
             return None

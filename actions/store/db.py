@@ -28,6 +28,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _sessionmakers: dict[str, sessionmaker] = {}
+_default_url: str | None = None  # set by a command-line tool's --database-url
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -111,8 +112,15 @@ def _configure_sqlite(engine: Engine, *, enforce_foreign_keys: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def set_default_url(url: str | None) -> None:
+    """Make ``url`` the database of every call that names none (a command-line tool's
+    ``--database-url``); None goes back to the configured database."""
+    global _default_url
+    _default_url = url
+
+
 def _resolve_url(url: str | None) -> str:
-    return url or get_settings().database_url
+    return url or _default_url or get_settings().database_url
 
 
 def get_engine(url: str | None = None) -> Engine:

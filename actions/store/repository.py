@@ -23,6 +23,7 @@ from actions.store.models import (
     CONCERN_STATUSES,
     DEBRIEF_STATUSES,
     RESUMABLE_STATUSES,
+    SHARED_CONCERN_STATUSES,
     Answer,
     AnswerRevision,
     Case,
@@ -338,6 +339,7 @@ def record_answer(
     answer.value = value
     answer.free_text = free_text
     answer.updated_at = now
+    answer.shared_at = None  # a changed answer is private until shared again
     debrief.updated_at = now
     s.flush()
     logger.debug("Debrief %s: answer to %s changed", debrief_id, question_id)
@@ -456,12 +458,25 @@ def set_concern_status(
         raise ConcernNotFound(f"no concern with id {concern_id!r}")
     if concern.status == status and (worker_note is None or worker_note == concern.worker_note):
         return concern
+    now = utc_now()
+    _track_sharing(concern, status, now)
     concern.status = status
-    if worker_note is not None:
+    if worker_note is not None and worker_note != concern.worker_note:
         concern.worker_note = worker_note
-    concern.updated_at = utc_now()
+        concern.note_shared_at = None  # a new note is private until shared again
+    concern.updated_at = now
     s.flush()
     return concern
+
+
+def _track_sharing(concern: Concern, status: str, now: datetime) -> None:
+    """Taking a concern to supervision shares it; taking it back (open, not applicable)
+    withdraws it and its note. Supervision's own statuses keep it shared."""
+    if status == "for_supervision" and concern.shared_at is None:
+        concern.shared_at = now
+    elif status not in SHARED_CONCERN_STATUSES:
+        concern.shared_at = None
+        concern.note_shared_at = None
 
 
 # --- export ------------------------------------------------------------------------
@@ -474,9 +489,13 @@ def _iso(value: date | datetime | None) -> str | None:
 def _person_dict(person: Person) -> dict[str, Any]:
     return {
         "id": person.id,
+        "username": person.username,
         "display_name": person.display_name,
+        "email": person.email,
+        "external_id": person.external_id,
         "role": person.role,
         "active": person.active,
+        "deactivated_at": _iso(person.deactivated_at),
         "created_at": _iso(person.created_at),
         "chat_identities": [
             {
@@ -516,6 +535,7 @@ def _answer_dict(answer: Answer) -> dict[str, Any]:
         "free_text": answer.free_text,
         "answered_at": _iso(answer.answered_at),
         "updated_at": _iso(answer.updated_at),
+        "shared_at": _iso(answer.shared_at),
         "revisions": [
             {
                 "previous_value": revision.previous_value,
@@ -541,6 +561,8 @@ def _concern_dict(concern: Concern) -> dict[str, Any]:
         "worker_note": concern.worker_note,
         "created_at": _iso(concern.created_at),
         "updated_at": _iso(concern.updated_at),
+        "shared_at": _iso(concern.shared_at),
+        "note_shared_at": _iso(concern.note_shared_at),
     }
 
 
@@ -555,6 +577,7 @@ def _debrief_dict(debrief: Debrief) -> dict[str, Any]:
         "updated_at": _iso(debrief.updated_at),
         "completed_at": _iso(debrief.completed_at),
         "current_question": debrief.current_question,
+        "impact_requested_at": _iso(debrief.impact_requested_at),
         "visit": _visit_dict(debrief.visit),
         "answers": [_answer_dict(answer) for answer in debrief.answers],
         "concerns": [_concern_dict(concern) for concern in debrief.concerns],

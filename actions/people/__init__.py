@@ -1,0 +1,1 @@
+"""People, teams and supervision from the command line: ``python -m actions.people``."""
