@@ -14,7 +14,7 @@ BANK_FILES := $(wildcard actions/bank/questions/*.yml)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run shell test setup install domain migrate train validate lint format lock clean help
+.PHONY: run shell test setup install domain migrate train validate lint format lock clean help run-prod stop-prod
 
 help:
 	@echo "make run     set up when needed, then serve the bot (REST + socket.io) on localhost"
@@ -78,3 +78,11 @@ lock:
 
 clean:
 	rm -rf models var .pytest_cache results
+
+# The production profile on this machine: PostgreSQL, Redis, two Rasa servers behind
+# nginx, the action server (Debian packages; see docs/DEPLOYMENT.md). Ctrl-C stops it.
+run-prod: install domain train
+	@scripts/prod/run_prod.sh start
+
+stop-prod:
+	@scripts/prod/run_prod.sh stop
