@@ -27,6 +27,12 @@ class Settings:
     # URL a web server publishes that folder at, if one does (links are then given too).
     agenda_dir: Path = PROJECT_ROOT / "var" / "agendas"
     agenda_base_url: str | None = None
+    # Rasa's SQL tracker store (endpoints.yml), whose `events` the retention purge and
+    # erasure clear; and the retention policy (actions/retention.yml), with per-type
+    # overrides from SUPERVISION_RETENTION_<TYPE>_DAYS (type name upper-cased).
+    tracker_database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'rasa_tracker.db'}"
+    retention_file: Path = PROJECT_ROOT / "actions" / "retention.yml"
+    retention_overrides: tuple[tuple[str, str], ...] = ()
 
 
 FALSE_WORDS = ("0", "false", "no", "off")
@@ -35,6 +41,19 @@ FALSE_WORDS = ("0", "false", "no", "off")
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name, "").strip().lower()
     return default if not value else value not in FALSE_WORDS
+
+
+RETENTION_PREFIX, RETENTION_SUFFIX = "SUPERVISION_RETENTION_", "_DAYS"
+
+
+def _retention_overrides() -> tuple[tuple[str, str], ...]:
+    """(record type, value) from every SUPERVISION_RETENTION_<TYPE>_DAYS variable."""
+    found = []
+    for name, value in sorted(os.environ.items()):
+        if name.startswith(RETENTION_PREFIX) and name.endswith(RETENTION_SUFFIX):
+            record_type = name[len(RETENTION_PREFIX) : -len(RETENTION_SUFFIX)].lower()
+            found.append((record_type, value.strip()))
+    return tuple(found)
 
 
 def _default_database_url() -> str:
@@ -58,4 +77,10 @@ def get_settings() -> Settings:
         auto_enrol=_flag("SUPERVISION_AUTO_ENROL", default=True),
         agenda_dir=Path(os.environ.get("SUPERVISION_AGENDA_DIR") or PROJECT_ROOT / "var/agendas"),
         agenda_base_url=os.environ.get("SUPERVISION_AGENDA_BASE_URL", "").strip() or None,
+        tracker_database_url=os.environ.get("SUPERVISION_TRACKER_DATABASE_URL")
+        or Settings.tracker_database_url,
+        retention_file=Path(
+            os.environ.get("SUPERVISION_RETENTION_FILE") or Settings.retention_file
+        ),
+        retention_overrides=_retention_overrides(),
     )

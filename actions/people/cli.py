@@ -4,6 +4,10 @@
     python -m actions.people assign sam.k jo.b
     python -m actions.people list --role worker
     python -m actions.people agenda --supervisor sam.k --worker jo.b --html agenda.html
+    python -m actions.people --as ana.a audit --subject jo.b --since 2025-01-01
+    python -m actions.people purge --dry-run          (see actions.people.retention_cli)
+    python -m actions.people --as ana.a erase jo.b --confirm
+    python -m actions.people --as jo.b export jo.b --out jo.json
 
 Built on click (Typer's foundation): the Typer pinned by spaCy 3.4 (typer 0.7) cannot
 run with the pinned click 8.5 (``--help`` fails and every option parses as a flag).
@@ -14,64 +18,30 @@ value or usage; 3 no such person, team or session; 4 refused (not allowed).
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from actions.people import output
+from actions.people import output, retention_cli
+from actions.people.common import (  # noqa: F401 - the exit codes are this module's API
+    EXIT_INVALID,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_UNAVAILABLE,
+    actor_id,
+    fail,
+    reported,
+)
 from actions.services import access, supervision
 from actions.services import people as service
-from actions.services.identity import IdentityRefused
 from actions.store import db
-from actions.store.models import ROLES
-from actions.store.repository import InvalidValue, NotFound
+from actions.store.models import ROLES, UTC
 
 logger = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_UNAVAILABLE = 1
-EXIT_INVALID = 2
-EXIT_NOT_FOUND = 3
-EXIT_REFUSED = 4
-
-
-def fail(message: str, code: int) -> None:
-    click.echo(f"error: {message}", err=True)
-    raise click.exceptions.Exit(code)
-
-
-def reported(command: Callable) -> Callable:
-    """Known errors become one line on stderr and a distinct exit code."""
-
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except NotFound as error:
-            fail(f"not found: {error}", EXIT_NOT_FOUND)
-        except (access.AccessDenied, IdentityRefused) as error:
-            fail(f"refused: {error}", EXIT_REFUSED)
-        except InvalidValue as error:
-            fail(f"invalid: {error}", EXIT_INVALID)
-        except (OperationalError, ProgrammingError) as error:
-            logger.debug("database error", exc_info=True)
-            fail(
-                f"cannot use the database ({error.orig}); "
-                "has `python -m actions.store migrate` been run?",
-                EXIT_UNAVAILABLE,
-            )
-
-    return run
-
-
-def actor_id(ctx: click.Context) -> str | None:
-    """The administrator given with --as, or None for the command line itself."""
-    handle = ctx.find_root().obj.get("as")
-    return service.person_id(handle) if handle else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,8 +54,9 @@ def actor_id(ctx: click.Context) -> str | None:
     "--as",
     "acting_as",
     metavar="USERNAME",
-    help="Act as this administrator: checked, and named in the audit log "
-    "(default: the command line, whose user runs the server).",
+    help="Act as this administrator (or as yourself, to export your own data): "
+    "checked, and named in the audit log (default: the command line, whose user runs "
+    "the server).",
 )
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None, acting_as: str | None) -> None:
@@ -217,18 +188,33 @@ def reactivate(ctx, username) -> None:
     click.echo(f"{person.username or person.id} is active")
 
 
+def _utc_day(day: datetime | None, days_after: int = 0) -> datetime | None:
+    """Midnight UTC at the start of ``day`` (plus ``days_after`` days)."""
+    if day is None:
+        return None
+    return datetime.combine(day.date() + timedelta(days=days_after), time(), UTC)
+
+
 @cli.command()
-@click.option("--subject", metavar="USERNAME", help="Only reads of this person's records.")
+@click.option("--subject", metavar="USERNAME", help="Only rows about this person's records.")
+@click.option("--actor", metavar="USERNAME", help="Only what this person did.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (UTC).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To this day, included.")
 @click.option("--limit", type=click.IntRange(1), default=200, show_default=True)
 @click.pass_context
 @reported
-def audit(ctx, subject, limit) -> None:
-    """Show the audit log, newest first (needs --as ADMINISTRATOR)."""
+def audit(ctx, subject, actor, since, until, limit) -> None:
+    """Show the audit log, newest first (needs --as ADMINISTRATOR): who read or changed
+    whose records, what and when."""
     admin = actor_id(ctx)
     if admin is None:
         fail("the audit log is for administrators: give --as USERNAME", EXIT_REFUSED)
     subject_id = service.person_id(subject) if subject else None
-    click.echo(output.audit_table(access.list_audit_log(admin, subject_id, limit)))
+    by = service.person_id(actor) if actor else None
+    rows = access.list_audit_log(
+        admin, subject_id, limit, by=by, since=_utc_day(since), until=_utc_day(until, 1)
+    )
+    click.echo(output.audit_table(rows))
 
 
 def _renderers(html: bool, pdf: bool) -> dict[str, Callable]:
@@ -289,6 +275,9 @@ def agenda(
     for name, path in (("html", html_path), ("pdf", pdf_path)):
         if path is not None:
             _write(path, outputs[name])
+
+
+retention_cli.register(cli)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from actions.services.access import AuditRow
 from actions.services.people import AssignmentView, PersonDetail, PersonView, TeamView
+from actions.services.retention import ErasureReport, PurgeReport, TypeReport
 
 NOTHING = "-"
 
@@ -80,3 +81,39 @@ def audit_table(rows: Sequence[AuditRow]) -> str:
         [when(r.at), r.actor, r.subject or NOTHING, r.action, r.detail or NOTHING] for r in rows
     ]
     return table(["WHEN", "WHO", "WHOSE RECORDS", "WHAT", "DETAIL"], cells)
+
+
+def day(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d") if moment else NOTHING
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    return " ".join(f"{key}={value}" for key, value in counts.items() if value) or NOTHING
+
+
+def _purge_row(row: TypeReport) -> list[str]:
+    return [
+        row.record_type,
+        str(row.period_days) if row.period_days is not None else "never",
+        day(row.cutoff),
+        str(row.count),
+        day(row.oldest),
+        row.note or counts_text(dict(row.includes)),
+    ]
+
+
+def purge_table(report: PurgeReport) -> str:
+    count = "WOULD GO" if report.dry_run else "DELETED"
+    headers = ["TYPE", "KEEP DAYS", "BEFORE", count, "OLDEST", "WITH"]
+    lines = [
+        f"Retention policy: {report.policy_source} (now {when(report.now)})",
+        table(headers, [_purge_row(row) for row in report.types]),
+    ]
+    if report.dry_run:
+        lines.append("Dry run: nothing was deleted.")
+    return "\n".join(lines)
+
+
+def erasure_summary(report: ErasureReport) -> str:
+    what = "Erased" if report.erased else "Erasing would remove"
+    return f"{what} ({report.name}, id {report.person_id}): {counts_text(dict(report.counts))}"

@@ -42,14 +42,24 @@ class PersonRef:
     display_name: str | None
     role: str
     active: bool
+    erased: bool = False
 
     @property
     def name(self) -> str:
+        if self.erased:
+            return "an erased person"
         return self.display_name or self.username or f"worker {self.id[:8]}"
 
     @classmethod
     def of(cls, person: Person) -> PersonRef:
-        return cls(person.id, person.username, person.display_name, person.role, person.active)
+        return cls(
+            person.id,
+            person.username,
+            person.display_name,
+            person.role,
+            person.active,
+            person.erased_at is not None,
+        )
 
 
 @dataclass(frozen=True)
@@ -118,12 +128,23 @@ def _name(s: Session, person_id: str | None, default: str | None) -> str | None:
 
 
 def list_audit_log(
-    actor_id: str, subject_id: str | None = None, limit: int = DEFAULT_AUDIT_LIMIT
+    actor_id: str,
+    subject_id: str | None = None,
+    limit: int = DEFAULT_AUDIT_LIMIT,
+    *,
+    by: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[AuditRow]:
-    """The audit log, newest first (administrators only)."""
+    """The audit log, newest first (administrators only): optionally only rows about
+    ``subject_id``, by the person ``by``, from ``since`` (included) to ``until``
+    (excluded)."""
     with session_scope() as s:
         admin = require_administrator(s, actor_id)
         audit.record(s, admin.id, subject_id, "read:audit_log")
+        found = audit.entries(
+            s, subject_id=subject_id, actor_id=by, since=since, until=until, limit=limit
+        )
         return [
             AuditRow(
                 at=entry.at,
@@ -132,5 +153,5 @@ def list_audit_log(
                 action=entry.action,
                 detail=entry.detail,
             )
-            for entry in audit.entries(s, subject_id=subject_id, limit=limit)
+            for entry in found
         ]

@@ -41,8 +41,10 @@ def entries(
     actor_id: str | None = None,
     since: datetime | None = None,
     limit: int | None = None,
+    until: datetime | None = None,
 ) -> list[AuditEntry]:
-    """Audit rows, newest first, optionally about one subject or by one actor."""
+    """Audit rows, newest first, optionally about one subject or by one actor, and
+    from ``since`` (included) to ``until`` (excluded)."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id)
     if subject_id is not None:
         query = query.where(AuditEntry.subject_id == subject_id)
@@ -50,6 +52,8 @@ def entries(
         query = query.where(AuditEntry.actor_id == actor_id)
     if since is not None:
         query = query.where(AuditEntry.at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
     if limit is not None:
         query = query.limit(limit)
     return list(s.execute(query).scalars())

@@ -126,6 +126,9 @@ class Person(Base):
     role = Column(String(20), nullable=False, default="worker")
     active = Column(Boolean, nullable=False, default=True)
     deactivated_at = Column(UTCDateTime(), nullable=True)
+    # Set when the person's data was erased (on request or by retention): the row stays,
+    # without anything identifying, so the audit trail and others' records still hold.
+    erased_at = Column(UTCDateTime(), nullable=True)
     created_at = _created_at()
 
     identities = relationship("ChatIdentity", back_populates="person")

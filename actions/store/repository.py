@@ -570,7 +570,7 @@ def _debrief_dict(debrief: Debrief) -> dict[str, Any]:
     return {
         "id": debrief.id,
         "case_id": debrief.case_id,
-        "case_reference": debrief.case.reference,
+        "case_reference": debrief.case.reference if debrief.case is not None else None,
         "sender_id": debrief.sender_id,
         "status": debrief.status,
         "started_at": _iso(debrief.started_at),

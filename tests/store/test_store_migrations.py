@@ -59,7 +59,7 @@ def test_upgrade_head_creates_the_models_schema(sqlite_file_url):
     assert "uq_cases_owner_id_reference_key" in unique
     with engine.connect() as connection:
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-        assert version.scalar_one() == "0002"
+        assert version.scalar_one() == "0003"
     engine.dispose()
 
     assert schema_differences(sqlite_file_url) == []
