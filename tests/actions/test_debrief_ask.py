@@ -48,8 +48,14 @@ def ask(executor, make_tracker, domain, question_id: str) -> list[dict]:
 
 
 def test_every_debrief_question_has_a_registered_ask_action(executor, domain):
-    # The review of concerns at the end has its own two ask actions.
-    review = {"action_ask_review_decision", "action_ask_review_note"}
+    # The review of concerns at the end has its own two ask actions, and the supervisor's
+    # supervisee picker and walk-through one each (actions/supervision_*.py).
+    review = {
+        "action_ask_review_decision",
+        "action_ask_review_note",
+        "action_ask_sup_choice",
+        "action_ask_sup_note",
+    }
     registered = {name for name in executor.actions if name.startswith("action_ask_")}
     expected = {f"action_ask_{qid}" for qid in debrief_question_ids()}
     assert registered - review == expected
