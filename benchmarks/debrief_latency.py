@@ -17,7 +17,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from devtools.servers import BotServers
+from devtools.servers import BotServers, local_token_for
 from devtools.worker import SimulatedWorker
 
 
@@ -27,8 +27,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def one_debrief(rest_url: str) -> tuple[list[float], int, str | None]:
-    worker = SimulatedWorker(rest_url=rest_url, sender=f"bench-{uuid.uuid4().hex[:10]}")
+def one_debrief(rest_url: str, token_for=local_token_for) -> tuple[list[float], int, str | None]:
+    worker = SimulatedWorker(
+        rest_url=rest_url, sender=f"bench-{uuid.uuid4().hex[:10]}", token_for=token_for
+    )
     try:
         asked = worker.hold_debrief()
     except Exception as error:  # noqa: BLE001 - a benchmark counts every failure kind
@@ -36,10 +38,10 @@ def one_debrief(rest_url: str) -> tuple[list[float], int, str | None]:
     return [t.seconds for t in worker.turns], len(asked), None
 
 
-def run_level(rest_url: str, concurrency: int) -> None:
+def run_level(rest_url: str, concurrency: int, token_for=local_token_for) -> None:
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        results = list(pool.map(lambda _: one_debrief(rest_url), range(concurrency)))
+        results = list(pool.map(lambda _: one_debrief(rest_url, token_for), range(concurrency)))
     elapsed = time.perf_counter() - start
     latencies = [s for turns, _, _ in results for s in turns]
     errors = [e for _, _, e in results if e]
@@ -65,14 +67,16 @@ def main() -> int:
     args = parser.parse_args()
     servers = None
     rest_url = args.url
+    token_for = local_token_for  # the servers of `make run` trust var/secrets/
     if rest_url is None:
         print("Starting servers with temporary databases ...", flush=True)
         servers = BotServers(workdir=Path(tempfile.mkdtemp(prefix="bench-"))).start()
         rest_url = servers.rest_url
+        token_for = servers.token_for
     try:
-        run_level(rest_url, 1)  # warm-up: first requests load lazily built parts
+        run_level(rest_url, 1, token_for)  # warm-up: first requests load lazily built parts
         for level in args.concurrency:
-            run_level(rest_url, level)
+            run_level(rest_url, level, token_for)
     finally:
         if servers:
             servers.stop()

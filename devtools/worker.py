@@ -1,11 +1,13 @@
 """A simulated worker: holds a debrief through the REST channel, answering each question
-the bot asks from a script, as a person would type it."""
+the bot asks from a script, as a person would type it. Each request carries a signed
+token for ``sender`` (from ``token_for``); the server takes the sender from it."""
 
 from __future__ import annotations
 
 import json
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from actions.bank.asking import question_text
@@ -71,6 +73,8 @@ class Turn:
 class SimulatedWorker:
     rest_url: str
     sender: str
+    # Signs a token for a sender id (BotServers.token_for, or local_token_for for make run).
+    token_for: Callable[[str], str] | None = None
     answers: dict[str, str] = field(default_factory=lambda: dict(TYPICAL_ANSWERS))
     bank: QuestionBank = field(default_factory=load_bank)
     turns: list[Turn] = field(default_factory=list)
@@ -85,10 +89,11 @@ class SimulatedWorker:
         }
 
     def send(self, message: str, timeout: float = 60) -> list[dict]:
-        body = json.dumps({"sender": self.sender, "message": message}).encode()
-        request = urllib.request.Request(
-            self.rest_url, data=body, headers={"Content-Type": "application/json"}
-        )
+        body = json.dumps({"message": message}).encode()
+        headers = {"Content-Type": "application/json"}
+        if self.token_for is not None:
+            headers["Authorization"] = f"Bearer {self.token_for(self.sender)}"
+        request = urllib.request.Request(self.rest_url, data=body, headers=headers)
         start = time.perf_counter()
         with urllib.request.urlopen(request, timeout=timeout) as response:
             replies = json.loads(response.read().decode() or "[]")

@@ -1,9 +1,10 @@
 """End to end: both servers started, a debrief held through the REST channel as a new
 user would type it, and the stored rows checked. Needs the trained model (make test
-trains it first)."""
+trains it first). The ``servers`` fixture is in conftest.py."""
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 import uuid
@@ -19,18 +20,10 @@ from devtools.worker import SimulatedWorker
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    bot = BotServers(workdir=tmp_path_factory.mktemp("bot"))
-    if not bot.model.exists():
-        pytest.fail(f"no trained model at {bot.model}: run `make train` (make test does)")
-    bot.start()
-    yield bot
-    bot.stop()
-
-
 def new_worker(bot: BotServers, **answers: str) -> SimulatedWorker:
-    worker = SimulatedWorker(rest_url=bot.rest_url, sender=f"worker-{uuid.uuid4().hex[:8]}")
+    worker = SimulatedWorker(
+        rest_url=bot.rest_url, sender=f"worker-{uuid.uuid4().hex[:8]}", token_for=bot.token_for
+    )
     worker.answers.update(answers)
     return worker
 
@@ -113,9 +106,11 @@ def test_worker_reviews_each_concern_and_nothing_is_deleted(servers):
     assert "Your choices are saved" in closing
 
     with db.session_scope(servers.database_url) as session:
-        rows = session.execute(
-            select(Concern).join(Debrief).where(Debrief.sender_id == worker.sender)
-        ).scalars().all()
+        rows = (
+            session.execute(select(Concern).join(Debrief).where(Debrief.sender_id == worker.sender))
+            .scalars()
+            .all()
+        )
         statuses = {(c.status, c.worker_note) for c in rows}
     assert ("for_supervision", None) in statuses
     assert ("open", "Mum has just been bereaved.") in statuses
@@ -262,19 +257,24 @@ def test_child_unseen_alone_on_two_visits_running_is_flagged_at_once(servers):
     assert "working day" in said
 
 
-def post_raw(bot: BotServers, body: bytes) -> int:
+def post_raw(bot: BotServers, body: bytes, sender: str = "someone") -> tuple[int, dict]:
     request = urllib.request.Request(
-        bot.rest_url, data=body, headers={"Content-Type": "application/json"}
+        bot.rest_url,
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {bot.token_for(sender)}",
+        },
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status
+            return response.status, {}
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, json.loads(error.read().decode() or "{}")
 
 
 def test_bad_input_gets_a_clear_answer_and_loses_nothing(servers):
-    assert 400 <= post_raw(servers, b"{this is not json") < 500
+    assert 400 <= post_raw(servers, b"{this is not json")[0] < 500
 
     worker = new_worker(servers)
     worker.send("start a debrief")
@@ -290,7 +290,17 @@ def test_bad_input_gets_a_clear_answer_and_loses_nothing(servers):
     replies = worker.send("avoidance")
     assert worker.asked_question(replies) == "what_happened"
 
-    replies = worker.send("x" * 100_000)
+    # Past the channel's limit (20,000 characters): refused at the door with a plain
+    # message, and the conversation is where it was.
+    status, body = post_raw(
+        servers, json.dumps({"message": "x" * 100_000}).encode(), sender=worker.sender
+    )
+    assert status == 413
+    assert (
+        "longer than I can take" in body["message"] and "Nothing has been lost" in body["message"]
+    )
+    # Past the answer's limit (10,000 characters): the question is asked again.
+    replies = worker.send("x" * 12_000)
     assert "more than I can take in one message" in texts(replies)
     assert worker.asked_question(replies) == "what_happened", "asked again, nothing lost"
 
