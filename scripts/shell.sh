@@ -10,4 +10,5 @@ actions_pid=$!
 trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
 .venv/bin/python scripts/wait_for.py "http://127.0.0.1:${ACTION_PORT:-5055}/health" --pids $actions_pid \
   --logs var/log/actions-shell.log
-.venv/bin/rasa shell --model models/current.tar.gz --endpoints endpoints.yml
+# Localhost only: the terminal channel trusts its sender id, so it is for local use alone.
+.venv/bin/rasa shell --model models/current.tar.gz --endpoints endpoints.yml --interface 127.0.0.1
