@@ -5,36 +5,57 @@
     # [RaisedConcern(code="unseen_child", source="free_text", rule_id="unseen.not_alone",
     #                evidence="didn't get to see Kyle alone", ...)]
 
-The rules are data (``rules.yml``); ``pipeline.py`` turns them into a small spaCy pipeline
-(tokenizer, a Matcher, a ConText-style context step). The pipeline is built once, on first
-use, not at import, so importing this module is cheap (the action server imports it
-before it needs it). Each code is reported once per text, with the evidence of its first
-trigger; ``evidence_start`` / ``evidence_end`` are character offsets into the given text,
-so ``text[evidence_start:evidence_end] == evidence``.
+The rules are data (``rules.yml``); ``pipeline.py`` compiles them into a small pipeline
+(spaCy's English tokenizer, a token automaton for the patterns, a ConText-style context
+step) and caches the compiled form under ``var/cache/`` so later processes load it in a
+fraction of a second without importing spaCy. The pipeline is built once, on first use,
+not at import, so importing this module is cheap (the action server imports it before it
+needs it). Each code is reported once per text, with the evidence of its first trigger;
+``evidence_start`` / ``evidence_end`` are character offsets into the given text, so
+``text[evidence_start:evidence_end] == evidence``.
+
+Environment (read here, when the pipeline is first built):
+
+* ``SUPERVISION_CONCERN_RULES``: another rules file than ``actions/concerns/rules.yml``
+  (e.g. a fixed copy, to compare two runs while the rules are being edited).
+* ``SUPERVISION_CONCERN_CACHE``: the directory for the compiled-pipeline cache (default
+  ``var/cache``), or ``off`` to compile on every start.
 
 This module does not import rasa or rasa_sdk.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from actions.concerns.structured import RaisedConcern
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.language import Language
-    from spacy.tokens import Doc
+    from actions.concerns.pipeline import ConcernDoc, ConcernPipeline
 
 SOURCE = "free_text"
 BATCH_SIZE = 256
+RULES_ENV = "SUPERVISION_CONCERN_RULES"
+CACHE_ENV = "SUPERVISION_CONCERN_CACHE"
+DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache"
 
 _lock = threading.Lock()
-_nlp: Language | None = None
+_nlp: ConcernPipeline | None = None
 
 
-def get_pipeline() -> Language:
+def cache_dir() -> Path | None:
+    """Where the compiled pipeline is cached (None: caching is off)."""
+    value = os.environ.get(CACHE_ENV, "").strip()
+    if value.lower() in ("off", "none", "0", "false", "no"):
+        return None
+    return Path(value) if value else DEFAULT_CACHE_DIR
+
+
+def get_pipeline() -> ConcernPipeline:
     """The concern pipeline, built on first use (thread-safe) and then shared."""
     global _nlp
     if _nlp is None:
@@ -42,7 +63,7 @@ def get_pipeline() -> Language:
             if _nlp is None:
                 from actions.concerns.pipeline import build_pipeline
 
-                _nlp = build_pipeline()
+                _nlp = build_pipeline(os.environ.get(RULES_ENV, ""), cache_dir())
     return _nlp
 
 
@@ -61,14 +82,13 @@ def _as_text(text: object) -> str:
     return text
 
 
-def concerns_from_doc(doc: Doc) -> list[RaisedConcern]:
+def concerns_from_doc(doc: ConcernDoc) -> list[RaisedConcern]:
     """The concerns a processed doc raises: each code once, at its first kept hit."""
     raised: dict[str, RaisedConcern] = {}
-    for hit in doc._.concern_hits or ():
+    for hit in doc.concern_hits:
         if not hit.kept or hit.rule.code in raised:
             continue
-        span = doc[hit.start : hit.end]
-        start, end = span.start_char, span.end_char
+        start, end = doc.char_span(hit.start, hit.end)
         raised[hit.rule.code] = RaisedConcern(
             code=hit.rule.code,
             source=SOURCE,
@@ -90,7 +110,7 @@ def detect(text: str) -> list[RaisedConcern]:
 
 
 def detect_many(texts: Iterable[str], batch_size: int = BATCH_SIZE) -> list[list[RaisedConcern]]:
-    """``detect`` for many texts at once (nlp.pipe), one list per text, in order."""
+    """``detect`` for many texts at once, one list per text, in order."""
     texts = [_as_text(t) for t in texts]
     if not texts:
         return []
@@ -105,7 +125,7 @@ def explain(text: str) -> list[dict]:
         {
             "rule": hit.rule.id,
             "code": hit.rule.code,
-            "text": doc[hit.start : hit.end].text,
+            "text": doc.span_text(hit.start, hit.end),
             "kept": hit.kept,
             "blocked_by": hit.blocked_by,
             "negated": hit.negated,
@@ -114,5 +134,5 @@ def explain(text: str) -> list[dict]:
             "hedged": hit.hedged,
             "experiencer": hit.experiencer,
         }
-        for hit in doc._.concern_hits or ()
+        for hit in doc.concern_hits
     ]

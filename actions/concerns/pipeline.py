@@ -1,78 +1,65 @@
-"""spaCy components for free-text concern detection, built from ``rules.yml``.
+"""Free-text concern detection, compiled from ``rules.yml`` into plain Python data.
 
-Two registered factories, run after the tokenizer (nothing else: no tagger, parser or
-lemmatizer runs per token, which keeps the pipeline fast):
+What runs per text (no spaCy, no numpy, no yaml):
 
-* ``concern_matcher``: a Matcher built from every rule's patterns (and ``unless`` /
-  ``requires`` patterns); it records candidate hits in ``doc._.concern_hits``. A lemma
-  token (``~see``) is compiled, once, into the lower-case forms the English lookup table
-  maps to that lemma (see, saw, seen, sees, seeing), so lemmas need no lemmatizer at run
-  time and match at the start of a sentence too ("Saw" has the lower form "saw").
-* ``concern_context``: in the spirit of medspaCy's ConText, with its triggers as data in
-  ``rules.yml``: decides for each hit whether it is negated, hedged, about a resolved
-  past, hypothetical, and whose experience it is (the worker's or the family's), within
-  its clause; a hit that a rule says these cancel is kept in the list but marked
+* ``Tokenizer``: spaCy 3's English tokenizer, i.e. its special cases, prefix, suffix and
+  infix expressions and URL match (read from ``spacy.blank("en")`` when the rules are
+  compiled), applied by a port of spaCy's own algorithm (``spacy/tokenizer.pyx``), so the
+  tokens and character offsets are exactly spaCy's. Compiling checks the port against
+  spaCy on every rule example, and ``tests/concerns/test_detector_compiled.py`` on more.
+* ``Automaton``: the rule patterns (and ``unless`` / ``requires`` patterns) are compiled
+  into spaCy Matcher token patterns as before. A lemma token (``~see``) becomes the
+  lower-case forms the English lookup table maps to that lemma (see, saw, seen, sees,
+  seeing), so lemmas need no lemmatizer at run time. All the patterns are then merged into
+  one token automaton (a trie whose steps may be optional or repeated), run from every
+  token as a DFA that is built lazily and kept. Its input symbols are "which token tests
+  does this word pass", so a word costs one dict lookup per step. It finds exactly the
+  (rule, start, end) matches the spaCy Matcher found.
+* the ConText-style context step: for each hit, whether it is negated, hedged, about a
+  resolved past, hypothetical, and whose experience it is (the worker's or the family's),
+  within its clause; a hit that a rule says these cancel is kept in the list but marked
   ``blocked_by`` so tests and supervisors can see why it did not raise.
+
+Compiling needs spaCy and spacy-lookups-data and takes a few seconds, so the compiled
+pipeline is cached (``marshal``, checksummed) under a key made from the rules file, this
+code, the rules schema and the spaCy versions; a missing, stale or corrupt cache is simply
+compiled again. Loading from the cache imports neither spaCy nor yaml.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.util
 import itertools
 import logging
+import marshal
+import os
+import re
 import sys
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from actions.concerns.rules_schema import (
-    CANCELLERS,
-    ConcernRule,
-    RulesError,
-    RuleSet,
-    TokenSpec,
-    cached_rules,
-)
+if TYPE_CHECKING:  # pragma: no cover
+    from actions.concerns.rules_schema import RuleSet, TokenSpec
 
 logger = logging.getLogger(__name__)
 
-
-def _import_spacy_without_tensorflow() -> ModuleType:
-    """Import spaCy without letting thinc import TensorFlow.
-
-    thinc imports TensorFlow when it is installed (Rasa installs it), which costs several
-    seconds and gains this pipeline nothing. If TensorFlow is not loaded yet, it is hidden
-    for the duration of the import only; a later ``import tensorflow`` elsewhere in the
-    process works as usual (thinc then simply does not offer its TensorFlow wrappers).
-    """
-    if "spacy" in sys.modules or "tensorflow" in sys.modules:
-        import spacy
-
-        return spacy
-    sys.modules["tensorflow"] = None  # type: ignore[assignment]  # makes the import fail
-    try:
-        import spacy
-    finally:
-        del sys.modules["tensorflow"]
-    return spacy
-
-
-spacy = _import_spacy_without_tensorflow()
-from spacy.lang.en.stop_words import STOP_WORDS  # noqa: E402  (after the guarded import)
-
-Language = spacy.language.Language
-Doc = spacy.tokens.Doc
-Matcher = spacy.matcher.Matcher
-LOWER = spacy.attrs.LOWER
-# Words too common to pick a Matcher by: English stop words, clitics, and the words of
-# almost every debrief (a doc containing "mum" should not wake every "mum ..." pattern).
-COMMON_WORDS = frozenset(STOP_WORDS) | {
-    "'s", "n't", "'m", "'re", "'ve", "'d", "'ll", "nt", "mum", "dad", "visit", "visits",
-    "school", "baby", "kids", "children", "child", "time", "said", "says", "told", "home",
-    "house", "nursery", "today", "week", "got", "get", "like", "went", "go", "came", "come",
-    "saw", "see", "seen", "look", "looked", "know", "think", "felt", "feel", "partner",
-    "there", "all", "just", "really", "plan", "again", "still", "work",
-}
+# The same file as rules_schema.DEFAULT_RULES_PATH (not imported: it would import yaml).
+DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yml")
+CACHE_FORMAT = 1
+CACHE_MAGIC = b"concern-pipeline\n"
+# Files whose content decides what compiling produces; a change to any of them (or to
+# spaCy, spacy-lookups-data or Python) gives a new cache key.
+_ROOT = Path(__file__).resolve().parent.parent
+COMPILER_SOURCES = (
+    Path(__file__),
+    _ROOT / "concerns" / "rules_schema.py",
+    _ROOT / "bank" / "schema.py",
+)
 
 PRIORITY = {"pseudo": 5, "hedge": 4, "past": 3, "hypothetical": 2, "negation": 1}
 SCOPED = ("negation", "past", "hypothetical")
@@ -80,13 +67,704 @@ BOUNDARIES = ("terminate", "sentence")
 UNLESS_SUFFIX = "|unless"
 REQUIRES_SUFFIX = "|requires"
 WORKER_OBJECTS = frozenset({"me", "us", "myself"})
+# Words of almost every debrief, besides spaCy's English stop words. They only decide the
+# order in which rules matching the very same words are reported (see LegacyOrder).
+COMMON_EXTRA = frozenset({
+    "'s", "n't", "'m", "'re", "'ve", "'d", "'ll", "nt", "mum", "dad", "visit", "visits",
+    "school", "baby", "kids", "children", "child", "time", "said", "says", "told", "home",
+    "house", "nursery", "today", "week", "got", "get", "like", "went", "go", "came", "come",
+    "saw", "see", "seen", "look", "looked", "know", "think", "felt", "feel", "partner",
+    "there", "all", "just", "really", "plan", "again", "still", "work",
+})  # fmt: skip
+MATCHER_CHUNK = 300
+# Matcher quantifiers, as spaCy numbers them in a compiled pattern.
+ONE, ZERO_ONE, ZERO_PLUS = 0, 1, 2
+_QUANTIFIER = {None: ONE, "?": ZERO_ONE, "*": ZERO_PLUS}
+# Bounds on the caches that grow with the words seen (a long-running server).
+MAX_CACHED_CHUNKS = 200_000
+MAX_DFA_STATES = 50_000
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def like_num(text: str) -> bool:
+    """spaCy's English ``LIKE_NUM`` (spacy/lang/en/lex_attrs.py), for ``@num``."""
+    if text.startswith(("+", "-", "±", "~")):
+        text = text[1:]
+    text = text.replace(",", "").replace(".", "")
+    if text.isdigit():
+        return True
+    if text.count("/") == 1:
+        num, denom = text.split("/")
+        if num.isdigit() and denom.isdigit():
+            return True
+    text_lower = text.lower()
+    if text_lower in _NUM_WORDS or text_lower in _ORDINAL_WORDS:
+        return True
+    return text_lower.endswith(("st", "nd", "rd", "th")) and text_lower[:-2].isdigit()
+
+
+# fmt: off
+_NUM_WORDS = frozenset({
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
+    "eighty", "ninety", "hundred", "thousand", "million", "billion", "trillion",
+    "quadrillion", "gajillion", "bazillion",
+})
+_ORDINAL_WORDS = frozenset({
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth", "thirtieth", "fortieth",
+    "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth", "hundredth",
+    "thousandth", "millionth", "billionth", "trillionth", "quadrillionth", "gajillionth",
+    "bazillionth",
+})
+# fmt: on
+
+
+def string_id(text: str, symbols: dict[str, int]) -> int:
+    """spaCy's id for a string (``StringStore.add``): its symbol number if it is one of
+    spaCy's symbols ("mark", "neg", "root", ...), else its hash."""
+    symbol = symbols.get(text)
+    return symbol if symbol is not None else murmurhash64(text)
+
+
+def murmurhash64(text: str) -> int:
+    """spaCy's string hash (MurmurHash64A of the UTF-8 bytes, seed 1)."""
+    data = text.encode("utf8")
+    mask, m = 0xFFFFFFFFFFFFFFFF, 0xC6A4A7935BD1E995
+    length = len(data)
+    h = (1 ^ (length * m)) & mask
+    blocks = length // 8
+    for i in range(blocks):
+        k = int.from_bytes(data[8 * i : 8 * i + 8], "little")
+        k = (k * m) & mask
+        k ^= k >> 47
+        k = (k * m) & mask
+        h ^= k
+        h = (h * m) & mask
+    tail = data[blocks * 8 :]
+    if tail:
+        h ^= int.from_bytes(tail, "little")
+        h = (h * m) & mask
+    h ^= h >> 47
+    h = (h * m) & mask
+    h ^= h >> 47
+    return h
+
+
+_WS_SPLIT = re.compile(r"(\s+)").split
+
+
+def _compiled(spec: list | tuple | None, method: str):
+    return getattr(re.compile(spec[0], spec[1]), method) if spec else None
+
+
+class Tokenizer:
+    """spaCy's tokenizer (spacy/tokenizer.pyx, v3.4) over the rules it was given.
+
+    ``spec`` holds spaCy's special cases (text -> token texts) and its prefix, suffix,
+    infix, token-match and URL-match expressions as (pattern, flags).
+    """
+
+    def __init__(self, spec: dict[str, Any]):
+        self.specials: dict[str, tuple[str, ...]] = {
+            text: tuple(pieces) for text, pieces in spec["specials"].items()
+        }
+        self._prefix = _compiled(spec["prefix"], "search")
+        self._suffix = _compiled(spec["suffix"], "search")
+        self._infix = _compiled(spec["infix"], "finditer")
+        self._token_match = _compiled(spec["token_match"], "match")
+        self._url_match = _compiled(spec["url_match"], "match")
+        phrases = spec.get("phrases")
+        if phrases is None:
+            phrases = self.special_phrases(spec["faster_heuristics"])
+        # spaCy's last pass: token sequences that spell a special case with affixes. A
+        # one-token phrase that respells a token as itself changes nothing, and is left
+        # out (it is the shortest, so it never stops another phrase either).
+        self._phrases: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted({tuple(p) for p in phrases}):
+            if not (len(phrase) == 1 and self.specials.get(phrase[0]) == phrase):
+                self._phrases.setdefault(phrase[0], []).append(phrase)
+        # Special cases have no whitespace inside (but those that are all whitespace), so
+        # the pass can only respell tokens of one whitespace-free chunk, and only changes
+        # a doc if some chunk holds a phrase that spells a special case other than itself.
+        self._spaced_specials = any(
+            not text.isspace() and any(c.isspace() for c in text) for text in self.specials
+        )
+        self._cache: dict[str, tuple[tuple[str, ...], bool]] = {}
+
+    def special_phrases(self, faster_heuristics: bool = True) -> list[tuple[str, ...]]:
+        """The token sequences spaCy's special-case PhraseMatcher looks for."""
+        phrases = []
+        for text in self.specials:
+            if (
+                not faster_heuristics
+                or self._find_prefix(text)
+                or self._find_suffix(text)
+                or (self._infix and list(self._infix(text)))
+                or " " in text
+            ):
+                orths = self.tokenize(text, with_special_cases=False)[0]
+                if orths:
+                    phrases.append(tuple(orths))
+        return phrases
+
+    def __call__(self, text: str) -> tuple[list[str], list[int]]:
+        """(token texts, their character offsets), as spaCy's ``nlp.make_doc``."""
+        orths: list[str] = []
+        starts: list[int] = []
+        cache = self._cache
+        flagged = False
+        if text.isprintable() and "  " not in text and text[:1] != " ":
+            # the usual case: the only whitespace is single spaces between words (printable
+            # text has no whitespace but " "); a final space is the last word's own
+            chunks = text.split(" ")
+            if chunks[-1] == "":
+                chunks.pop()
+            start = 0
+            for chunk in chunks:
+                entry = cache.get(chunk) or self._chunk(chunk)
+                pieces = entry[0]
+                flagged = flagged or entry[1]
+                if len(pieces) == 1:
+                    orths.append(chunk)
+                    starts.append(start)
+                    start += len(chunk) + 1
+                else:
+                    for piece in pieces:
+                        orths.append(piece)
+                        starts.append(start)
+                        start += len(piece)
+                    start += 1
+        else:
+            pos = 0
+            parts = _WS_SPLIT(text)
+            for k, part in enumerate(parts):
+                if not part:
+                    continue
+                start = pos
+                pos += len(part)
+                if k & 1 and (k > 1 or parts[0]) and part[0] == " ":
+                    # whitespace after a token: one plain space is that token's own
+                    part = part[1:]
+                    start += 1
+                    if not part:
+                        continue
+                entry = cache.get(part) or self._chunk(part)
+                flagged = flagged or entry[1]
+                for piece in entry[0]:
+                    orths.append(piece)
+                    starts.append(start)
+                    start += len(piece)
+        if flagged:
+            return self._apply_special_phrases(text, orths, starts)
+        return orths, starts
+
+    def tokenize(self, text: str, with_special_cases: bool = True) -> tuple[list[str], list[int]]:
+        """spaCy's ``_tokenize_affixes``: no cache and no special-phrase pass."""
+        specials = self.specials if with_special_cases else {}
+        orths: list[str] = []
+        starts: list[int] = []
+        pos = 0
+        parts = _WS_SPLIT(text)
+        for k, part in enumerate(parts):
+            if not part:
+                continue
+            start = pos
+            pos += len(part)
+            if k & 1 and (k > 1 or parts[0]) and part[0] == " ":
+                part = part[1:]
+                start += 1
+                if not part:
+                    continue
+            pieces = specials.get(part)
+            if pieces is None:
+                pieces = self._split(part, specials)
+            for piece in pieces:
+                orths.append(piece)
+                starts.append(start)
+                start += len(piece)
+        return orths, starts
+
+    def _chunk(self, chunk: str) -> tuple[tuple[str, ...], bool]:
+        pieces = self.specials.get(chunk)
+        if pieces is None:
+            pieces = tuple(self._split(chunk, self.specials))
+        entry = (pieces, self._needs_phrase_pass(pieces))
+        if len(self._cache) >= MAX_CACHED_CHUNKS:
+            self._cache.clear()
+        self._cache[chunk] = entry
+        return entry
+
+    def _needs_phrase_pass(self, pieces: tuple[str, ...]) -> bool:
+        """Whether a doc with this chunk may be changed by the special-phrase pass."""
+        if self._spaced_specials:
+            return any(p in self._phrases for p in pieces)
+        for i, piece in enumerate(pieces):
+            for phrase in self._phrases.get(piece, ()):
+                if pieces[i : i + len(phrase)] == phrase:
+                    special = self.specials.get("".join(phrase))
+                    if special is not None and special != phrase:
+                        return True
+        return False
+
+    def _find_prefix(self, text: str) -> int:
+        match = self._prefix(text) if self._prefix else None
+        return match.end() - match.start() if match is not None else 0
+
+    def _find_suffix(self, text: str) -> int:
+        match = self._suffix(text) if self._suffix else None
+        return match.end() - match.start() if match is not None else 0
+
+    def _split(self, string: str, specials: dict) -> list[str]:
+        """``_split_affixes`` then ``_attach_tokens`` for one whitespace-free chunk."""
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        last_size = 0
+        while string and len(string) != last_size:
+            if self._token_match and self._token_match(string):
+                break
+            if string in specials:
+                break
+            last_size = len(string)
+            pre_len = self._find_prefix(string)
+            if pre_len:
+                prefix = string[:pre_len]
+                minus_pre = string[pre_len:]
+                if minus_pre and minus_pre in specials:
+                    string = minus_pre
+                    prefixes.append(prefix)
+                    break
+            suf_len = self._find_suffix(string[pre_len:])
+            if suf_len:
+                suffix = string[-suf_len:]
+                minus_suf = string[:-suf_len]
+                if minus_suf and minus_suf in specials:
+                    string = minus_suf
+                    suffixes.append(suffix)
+                    break
+            if pre_len and suf_len and (pre_len + suf_len) <= len(string):
+                string = string[pre_len:-suf_len]
+                prefixes.append(prefix)
+                suffixes.append(suffix)
+            elif pre_len:
+                string = minus_pre
+                prefixes.append(prefix)
+            elif suf_len:
+                string = minus_suf
+                suffixes.append(suffix)
+        tokens = prefixes
+        if string:
+            special = specials.get(string)
+            if special is not None:
+                tokens.extend(special)
+            elif (self._token_match and self._token_match(string)) or (
+                self._url_match and self._url_match(string)
+            ):
+                tokens.append(string)
+            else:
+                matches = list(self._infix(string)) if self._infix else []
+                start = 0
+                for match in matches:
+                    infix_start, infix_end = match.start(), match.end()
+                    if infix_start == 0:
+                        continue
+                    if infix_start != start:
+                        tokens.append(string[start:infix_start])
+                    if infix_start != infix_end:
+                        tokens.append(string[infix_start:infix_end])
+                    start = infix_end
+                if string[start:]:
+                    tokens.append(string[start:])
+        tokens.extend(reversed(suffixes))
+        return tokens
+
+    def _apply_special_phrases(
+        self, text: str, orths: list[str], starts: list[int]
+    ) -> tuple[list[str], list[int]]:
+        """spaCy's ``_apply_special_cases``: respell token runs that form a special case."""
+        n = len(orths)
+        found = []
+        phrases = self._phrases
+        for i in [i for i, orth in enumerate(orths) if orth in phrases]:
+            for phrase in phrases[orths[i]]:
+                if tuple(orths[i : i + len(phrase)]) == phrase:
+                    found.append((i, i + len(phrase)))
+        if not found:
+            return orths, starts
+        found.sort(key=lambda s: (s[1] - s[0], -s[0]))  # spaCy's len_start_cmp
+        seen: set[int] = set()
+        kept = []
+        for start, end in reversed(found):
+            if start not in seen and end - 1 not in seen:
+                kept.append((start, end))
+            seen.update(range(start, end))
+        replace = {}
+        for start, end in kept:
+            span_text = text[starts[start] : starts[end - 1] + len(orths[end - 1])]
+            if span_text in self.specials:
+                replace[start] = (end, self.specials[span_text])
+        if not replace:
+            return orths, starts
+        new_orths: list[str] = []
+        new_starts: list[int] = []
+        i = 0
+        while i < n:
+            if i not in replace:
+                new_orths.append(orths[i])
+                new_starts.append(starts[i])
+                i += 1
+                continue
+            end, pieces = replace[i]
+            offset = starts[i]
+            for piece in pieces:
+                new_orths.append(piece)
+                new_starts.append(offset)
+                offset += len(piece)
+            i = end
+        return new_orths, new_starts
+
+
+class Symbols:
+    """Token text -> symbol: the set of token tests (predicates) the token passes.
+
+    Predicates are ``("in", words)`` (LOWER IN), ``("wild", stop)`` (LOWER NOT_IN and not
+    a space), ``("name", not_names)`` (IS_TITLE and LOWER NOT_IN) and ``("num",)``.
+    Tokens passing the same tests are one symbol, so the automaton's steps are memoised
+    per symbol.
+    """
+
+    def __init__(self, preds: list):
+        self.in_index: dict[str, tuple[int, ...]] = {}
+        index: dict[str, list[int]] = {}
+        self.wild: list[tuple[int, frozenset]] = []
+        self.name: list[tuple[int, frozenset]] = []
+        self.num: list[int] = []
+        for pid, pred in enumerate(preds):
+            kind = pred[0]
+            if kind == "in":
+                for word in pred[1]:
+                    index.setdefault(word, []).append(pid)
+            elif kind == "wild":
+                self.wild.append((pid, frozenset(pred[1])))
+            elif kind == "name":
+                self.name.append((pid, frozenset(pred[1])))
+            elif kind == "num":
+                self.num.append(pid)
+            else:
+                raise ValueError(f"unknown predicate {pred!r}")
+        self.in_index = {word: tuple(pids) for word, pids in index.items()}
+        self.sats: list[frozenset[int]] = []
+        self._ids: dict[frozenset[int], int] = {}
+        self._by_orth: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def ids(self, orths: list[str]) -> list[int]:
+        by_orth = self._by_orth
+        out = []
+        for orth in orths:
+            sid = by_orth.get(orth)
+            if sid is None:
+                sid = self._new(orth)
+            out.append(sid)
+        return out
+
+    def _new(self, orth: str) -> int:
+        lower = orth.lower()
+        sat = set(self.in_index.get(lower, ()))
+        if not orth.isspace():
+            sat.update(pid for pid, stop in self.wild if lower not in stop)
+        if self.name and orth.istitle():
+            sat.update(pid for pid, not_names in self.name if lower not in not_names)
+        if self.num and like_num(orth):
+            sat.update(self.num)
+        key = frozenset(sat)
+        with self._lock:
+            sid = self._ids.get(key)
+            if sid is None:
+                self.sats.append(key)
+                sid = self._ids[key] = len(self.sats) - 1
+        if len(self._by_orth) >= MAX_CACHED_CHUNKS:
+            self._by_orth.clear()
+        self._by_orth[orth] = sid
+        return sid
+
+
+class _DFA:
+    """The part of an automaton's DFA built so far (replaced whole when it grows too big)."""
+
+    __slots__ = ("sets", "ids", "trans", "accepts", "moves", "by_tests", "start")
+
+    def __init__(self) -> None:
+        self.sets: list[frozenset[int]] = []
+        self.ids: dict[frozenset[int], int] = {}
+        self.trans: list[dict[int, int]] = []  # state -> {symbol: next state, -1 if none}
+        self.accepts: list[tuple[int, ...]] = []
+        # state -> {predicate: nodes reached by a token passing it}, made on first use
+        self.moves: list[dict[int, frozenset[int]] | None] = []
+        # state -> {the state's predicates a token passes: next state}: a new word that
+        # passes the same tests as one seen before costs no new state
+        self.by_tests: list[dict[frozenset[int], int]] = []
+        self.start = 0
+
+
+class Automaton:
+    """Token patterns merged into one automaton and run as a lazily built DFA.
+
+    ``spec``: per node its consuming edges ``(predicate, child)``, the epsilon closure of
+    the nodes that have optional or repeated steps after them, the terminals each node
+    accepts, and ``limit``, the most tokens a wanted match can cover (None: no limit).
+    ``find`` reports every (terminals, start, end) with a match of ``tokens[start:end]``,
+    which is what spaCy's Matcher reports for the same patterns (each match once).
+    """
+
+    def __init__(self, spec: dict[str, Any], symbols: Symbols):
+        self._edges: list = spec["edges"]
+        self._closures: dict[int, tuple[int, ...]] = spec["closures"]
+        self._accept_of: dict[int, tuple[int, ...]] = spec["accept"]
+        self._accepting = frozenset(self._accept_of)
+        self.limit: int | None = spec["limit"]
+        self._symbols = symbols
+        self._lock = threading.Lock()
+        self._dfa = self._new_dfa()
+
+    def _new_dfa(self) -> _DFA:
+        dfa = _DFA()
+        dfa.start = self._state(dfa, frozenset(self._closures.get(0, (0,))))
+        return dfa
+
+    def _state(self, dfa: _DFA, nodes: frozenset[int]) -> int:
+        state = dfa.ids.get(nodes)
+        if state is None:
+            state = dfa.ids[nodes] = len(dfa.sets)
+            dfa.sets.append(nodes)
+            dfa.trans.append({})
+            dfa.moves.append(None)
+            dfa.by_tests.append({})
+            accept_of = self._accept_of
+            terminals = {t for node in nodes & self._accepting for t in accept_of[node]}
+            dfa.accepts.append(tuple(sorted(terminals)))
+        return state
+
+    def _step(self, dfa: _DFA, state: int, sid: int) -> int:
+        with self._lock:
+            moves = dfa.moves[state]
+            if moves is None:
+                moves = dfa.moves[state] = self._moves(dfa.sets[state])
+            sat = self._symbols.sats[sid]
+            if len(sat) < len(moves):
+                passed = frozenset(pred for pred in sat if pred in moves)
+            else:
+                passed = frozenset(pred for pred in moves if pred in sat)
+            following = dfa.by_tests[state].get(passed)
+            if following is None:
+                targets: set[int] = set()
+                for pred in passed:
+                    targets.update(moves[pred])
+                following = self._state(dfa, frozenset(targets)) if targets else -1
+                dfa.by_tests[state][passed] = following
+            dfa.trans[state][sid] = following
+            return following
+
+    def _moves(self, nodes: frozenset[int]) -> dict[int, frozenset[int]]:
+        edges, closures = self._edges, self._closures
+        moves: dict[int, set[int]] = {}
+        for node in nodes:
+            for pred, child in edges[node]:
+                moves.setdefault(pred, set()).update(closures.get(child, (child,)))
+        return {pred: frozenset(reached) for pred, reached in moves.items()}
+
+    def find(self, sids: list[int]) -> list[tuple[tuple[int, ...], int, int]]:
+        dfa = self._dfa
+        if len(dfa.sets) > MAX_DFA_STATES:  # rare: forget it, it is rebuilt as used
+            dfa = self._dfa = self._new_dfa()
+        trans, accepts, start = dfa.trans, dfa.accepts, dfa.start
+        first = trans[start]
+        found = []
+        n = len(sids)
+        limit = self.limit or n
+        for i, sid in enumerate(sids):
+            state = first.get(sid)
+            if state is None:
+                state = self._step(dfa, start, sid)
+            if state < 0:
+                continue  # no pattern starts with this word: most words
+            if accepts[state]:
+                found.append((accepts[state], i, i + 1))
+            j = i + 1
+            stop = i + limit if i + limit < n else n
+            while j < stop:
+                following = trans[state].get(sids[j])
+                if following is None:
+                    following = self._step(dfa, state, sids[j])
+                if following < 0:
+                    break
+                state = following
+                j += 1
+                if accepts[state]:
+                    found.append((accepts[state], i, j))
+        return found
+
+
+# --------------------------------------------------------------------------- the order of ties
+
+
+class LegacyOrder:
+    """The order in which hits on the very same words are listed.
+
+    When two rules match the same span (say ``hidden_men.unknown`` and
+    ``hidden_men.unknown_2``), the first listed is the one reported for its code, and it
+    decides the order of the codes. These pipelines used to run a bank of spaCy Matchers
+    (patterns grouped by the words they need, each group run only on docs with those
+    words, in the order of a Python set of group numbers), and listed ties in the order
+    in which that bank first reported each rule. This class reproduces that order exactly
+    (the same groups, spaCy's string hashes, the same set, and spaCy's Matcher
+    state machine for the few groups shared by several rules), so that compiling the
+    rules into an automaton changed no output. It only runs for docs with a tie.
+    """
+
+    def __init__(self, spec: dict[str, Any]):
+        self.by_word: dict[int, list[int]] = spec["by_word"]
+        self.always: list[int] = spec["always"]
+        self.shared: dict[int, list] = spec["shared"]  # group -> [(key, pattern)]
+        self.symbols: dict[str, int] = spec["symbols"]
+        self._ids: dict[str, int] = {}
+
+    def ranks(
+        self, lowers: list[str], sats: list[frozenset[int]], matches: dict[int, list], spans: dict
+    ) -> dict[int, tuple[int, int]]:
+        """key -> (position of its group in the bank's run order, order within the group)."""
+        ids = self._ids
+        for lower in lowers:
+            if lower not in ids:
+                ids[lower] = string_id(lower, self.symbols)
+        words = set([ids[lower] for lower in lowers])  # as set(doc.to_array(LOWER).tolist())
+        selected = set(self.always)
+        for word in words:
+            found = self.by_word.get(word)
+            if found:
+                selected.update(found)
+        position = {group: k for k, group in enumerate(selected)}
+        first: dict[int, int] = {}
+        for key, groups in matches.items():  # (a group that matched was always selected)
+            first[key] = min(position.get(g, len(position)) for g in groups)
+        by_position: dict[int, list[int]] = {}
+        for key, pos in first.items():
+            by_position.setdefault(pos, []).append(key)
+        ranks = {key: (pos, 0) for key, pos in first.items()}
+        order = list(selected)
+        for pos, keys in by_position.items():
+            if len(keys) > 1 and pos < len(order) and order[pos] in self.shared:
+                emitted = matcher_order(self.shared[order[pos]], sats, spans)
+                for key in keys:
+                    ranks[key] = (pos, emitted.get(key, len(emitted)))
+        return ranks
+
+
+def matcher_order(patterns: list, sats: list[frozenset[int]], spans: dict) -> dict[int, int]:
+    """key -> rank of its first kept match in spaCy's Matcher output, for ``patterns``.
+
+    ``spans[key]`` is the set of (start, end) the key keeps (not longer than its bound).
+    """
+    order: dict[int, int] = {}
+    for key, start, end in matcher_emissions(patterns, sats):
+        if key not in order and (start, end) in spans.get(key, ()):
+            order[key] = len(order)
+    return order
+
+
+def matcher_emissions(patterns: list, sats: list[frozenset[int]]) -> list[tuple[int, int, int]]:
+    """What spaCy's Matcher returns, in its order, for (key, ((predicate, quantifier), ...))
+    patterns added in this order, on tokens passing the predicates ``sats``.
+
+    A port of ``find_matches`` / ``transition_states`` / ``finish_states`` in
+    spacy/matcher/matcher.pyx (v3.4); only the order of its matches is wanted here.
+    """
+    matches: list[tuple[int, int, int]] = []  # (key, start, length)
+    states: list[tuple[int, int, int, int]] = []  # (pattern, position, start, length)
+    for i, sat in enumerate(sats):
+        states.extend((j, 0, i, 0) for j in range(len(patterns)))
+        kept, added = [], []
+        for j, pos, start, length in states:
+            key, specs = patterns[j]
+            action = _action(specs, pos, sat)
+            while action in ("retry", "retry_advance", "retry_extend"):
+                if action == "retry_extend":
+                    added.append((j, pos, start, length + 1))
+                if action == "retry_advance":
+                    added.append((j, pos + 1, start, length + 1))
+                pos += 1
+                action = _action(specs, pos, sat)
+            if action == "advance":
+                kept.append((j, pos + 1, start, length + 1))
+            elif action == "match":
+                matches.append((key, start, length + 1))
+            elif action == "match_double":
+                if length > 0:
+                    matches.append((key, start, length))
+                matches.append((key, start, length + 1))
+            elif action == "match_reject":
+                matches.append((key, start, length))
+            elif action == "match_extend":
+                matches.append((key, start, length))
+                kept.append((j, pos, start, length + 1))
+        states = kept + added
+    for j, pos, start, length in states:
+        key, specs = patterns[j]
+        while pos < len(specs) and specs[pos][1] in (ZERO_PLUS, ZERO_ONE):
+            if pos + 1 == len(specs):
+                matches.append((key, start, length))
+                break
+            pos += 1
+    output: dict[tuple[int, int, int], None] = {}
+    for key, start, length in matches:
+        if length > 0:
+            output.setdefault((key, start, start + length))
+    return list(output)
+
+
+def _action(specs: tuple, pos: int, sat: frozenset[int]) -> str:
+    pred, quantifier = specs[pos]
+    matched = pred in sat
+    final = pos + 1 == len(specs)
+    if quantifier == ONE:
+        if matched:
+            return "match" if final else "advance"
+        return "reject"
+    if quantifier == ZERO_PLUS:
+        if matched:
+            return "match_extend" if final else "retry_extend"
+        return "match_reject" if final else "retry"
+    if matched:  # ZERO_ONE
+        return "match_double" if final else "retry_advance"
+    return "match_reject" if final else "retry"
+
+
+# --------------------------------------------------------------------------- docs and hits
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """What the run-time pipeline needs of a ConcernRule."""
+
+    id: str
+    code: str
+    urgent: bool
+    who: str
+    cancelled_by: frozenset[str]
+    unless_scope: str
+    requires: bool
+    requires_scope: str
 
 
 @dataclass
 class Hit:
     """One place where a rule's pattern matched, with what the context says about it."""
 
-    rule: ConcernRule
+    rule: CompiledRule
     start: int
     end: int
     negated: bool = False
@@ -119,370 +797,145 @@ class DocContext:
     sentence_bounds: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _register_extensions() -> None:
-    for name in ("concern_hits", "concern_unless"):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=None)
+class ConcernDoc:
+    """One processed text: its tokens (as spaCy splits it) and its concern hits."""
 
+    __slots__ = ("text", "orths", "starts", "sids", "concern_hits", "concern_unless", "_lowers")
 
-# --------------------------------------------------------------------------- compiling
-
-
-@lru_cache(maxsize=1)
-def _lemma_index() -> dict[str, tuple[str, ...]]:
-    """lemma -> every lower-case form the English lookup table gives that lemma."""
-    import spacy_lookups_data
-    import srsly
-
-    path = Path(str(spacy_lookups_data.en["lemma_lookup"]))
-    gzipped = path.with_name(path.name + ".gz")
-    table = srsly.read_json(path) if path.exists() else srsly.read_gzip_json(gzipped)
-    index: dict[str, list[str]] = {}
-    for form, lemma in table.items():
-        if isinstance(form, str) and isinstance(lemma, str) and form == form.lower():
-            index.setdefault(lemma.lower(), []).append(form)
-    return {lemma: tuple(forms) for lemma, forms in index.items()}
-
-
-def lemma_forms(lemmas: tuple[str, ...] | list[str]) -> list[str]:
-    """The lower-case token texts whose lookup lemma is one of ``lemmas`` (and the lemmas)."""
-    index = _lemma_index()
-    forms: dict[str, None] = {}
-    for lemma in lemmas:
-        for form in (lemma, *index.get(lemma, ())):
-            for variant in _spelling_variants(form):
-                forms[variant] = None
-    return list(forms)
-
-
-
-def _wildcard(ruleset: RuleSet, optional: bool) -> dict:
-    # Wildcards never swallow a negation or a sentence end: "the baby was not asleep" must
-    # not match "baby was _*2 asleep", and a pattern must not join two sentences.
-    stop = sorted(ruleset.wildcard_stop | set(ruleset.lexicon.get("neg", ())))
-    spec: dict = {"LOWER": {"NOT_IN": stop}, "IS_SPACE": False}
-    return {**spec, "OP": "?"} if optional else spec
-
-
-def _spelling_variants(word: str) -> list[str]:
-    return [word, word.replace("'", "\u2019")] if "'" in word else [word]
-
-
-_SPLITS: dict[str, list[str]] = {}
-
-
-def _split_literal(word: str, nlp: Language) -> list[str]:
-    """How the tokenizer splits a literal ("mum's" -> mum 's); clitics stay whole."""
-    if word.startswith(("'", "\u2019")):
-        return [word]
-    if word not in _SPLITS:  # the blank English tokenizer: the same split every time
-        _SPLITS[word] = [t.lower_ for t in nlp.tokenizer(word) if not t.is_space]
-    return _SPLITS[word]
-
-
-def _options(spec: TokenSpec, ruleset: RuleSet, nlp: Language) -> list[list[dict]]:
-    """The token-dict sequences that one TokenSpec can stand for (worked out once)."""
-    key = (spec, id(ruleset))
-    if key not in _OPTIONS:
-        _OPTIONS[key] = _spec_options(spec, ruleset, nlp)
-    return _OPTIONS[key]
-
-
-_OPTIONS: dict = {}
-
-
-def _spec_options(spec: TokenSpec, ruleset: RuleSet, nlp: Language) -> list[list[dict]]:
-    op = {"OP": "?"} if spec.optional else {}
-    if spec is STAR:
-        return [[{**_wildcard(ruleset, False), "OP": "*"}]]
-    if spec.kind == "wild":
-        return [[_wildcard(ruleset, spec.optional)]]
-    if spec.kind == "special" and spec.values[0] == "num":
-        return [[{"LIKE_NUM": True, **op}]]
-    if spec.kind == "special":
-        not_names = list(ruleset.lexicon.get("not_names", ()))
-        return [[{"IS_TITLE": True, "LOWER": {"NOT_IN": not_names}, **op}]]
-    if spec.kind == "lemma":
-        return [[{"LOWER": {"IN": lemma_forms(spec.values)}, **op}]]
-    single: list[str] = []
-    multi: dict[int, list[list[str]]] = {}
-    for value in spec.values:
-        for variant in _spelling_variants(value):
-            parts = _split_literal(variant, nlp)
-            if len(parts) == 1:
-                single.append(parts[0])
-            elif parts:
-                multi.setdefault(len(parts), []).append(parts)
-    options = [[{"LOWER": {"IN": list(dict.fromkeys(single))}}]] if single else []
-    # several-word values of one length share one pattern, position by position
-    # ("did n't", "was n't" -> did|was, n't): a few patterns instead of one per value
-    for length, values in sorted(multi.items()):
-        options.append(
-            [{"LOWER": {"IN": list(dict.fromkeys(v[i] for v in values))}} for i in range(length)]
-        )
-    if spec.optional and not multi:
-        return [[{**options[0][0], **op}]]
-    return options + ([[]] if spec.optional else [])
-
-
-STAR = TokenSpec("wild", ("*",), optional=True)
-
-
-def _collapse_wildcards(sequence: list[TokenSpec]) -> list[TokenSpec]:
-    """Runs of optional wildcards (``_*3``) become one ``*`` token.
-
-    Three optional wildcards in a row let the Matcher reach the same match in many ways
-    (which of the three it skipped), and that multiplies its work on every token; one
-    ``*`` reaches each match once. The bound (three) is enforced on the match length
-    instead (see ``max_span``).
-    """
-    out: list[TokenSpec] = []
-    for spec in sequence:
-        if spec.kind == "wild" and spec.optional:
-            if not (out and out[-1] is STAR):
-                out.append(STAR)
-        else:
-            out.append(spec)
-    return out
-
-
-def compile_pattern(pattern: str, rule_id: str, ruleset: RuleSet, nlp: Language) -> list[list]:
-    """Every spaCy Matcher pattern that one rules.yml pattern stands for."""
-    compiled = []
-    for sequence in ruleset.parse(pattern, rule_id):
-        slots = [_options(spec, ruleset, nlp) for spec in _collapse_wildcards(sequence)]
-        for combo in itertools.product(*slots):
-            tokens = [token for option in combo for token in option]
-            if tokens:
-                compiled.append(tokens)
-    if not compiled:
-        raise RulesError(ruleset.path, rule_id, f"pattern {pattern!r} compiles to nothing")
-    return compiled
-
-
-def max_span(pattern: str, rule_id: str, ruleset: RuleSet, nlp: Language) -> int:
-    """The most tokens a match of the pattern can cover (wildcards at their bound)."""
-    longest = 0
-    for sequence in ruleset.parse(pattern, rule_id):
-        length = 0
-        for spec in sequence:
-            if spec.kind in ("wild", "special", "lemma"):
-                length += 1
-            else:
-                length += max(
-                    len(_split_literal(variant, nlp))
-                    for value in spec.values
-                    for variant in _spelling_variants(value)
-                )
-        longest = max(longest, length)
-    return longest
-
-
-MATCHER_CHUNK = 300
-
-
-class MatcherBank:
-    """Many small Matchers, each run only on docs that contain the words it needs.
-
-    spaCy's Matcher tries every pattern at every token, so thousands of patterns cost
-    milliseconds per sentence. Every compiled pattern has required positions (not
-    optional, not wildcards), each a set of words; patterns with the same required sets
-    share a Matcher, and a doc runs a Matcher only if it has a word from each of its
-    sets. The doc's words come from its LOWER array (no per-token Python), and a
-    Matcher is looked up through its least common set (its anchor). Small Matchers also
-    build much faster: spaCy 3.4's Matcher.add re-indexes its predicates per token.
-    """
-
-    def __init__(self, nlp: Language, keyed: list[tuple[str, list[list]]], ruleset: RuleSet):
-        strings = nlp.vocab.strings
-        groups: dict[tuple, list[tuple[str, list]]] = {}
-        for key, patterns in keyed:
-            for pattern in patterns:
-                groups.setdefault(_requirements(pattern), []).append((key, pattern))
-        self.always: list[int] = []  # patterns with no required word run on every doc
-        self.by_word: dict[int, list[int]] = {}
-        self.needs: list[tuple[frozenset, ...]] = []
-        self.matchers: list = []
-        for required, members in groups.items():
-            hashed = tuple(frozenset(strings.add(w) for w in words) for words in required)
-            for i in range(0, len(members), MATCHER_CHUNK):
-                matcher = Matcher(nlp.vocab, validate=False)
-                by_key: dict[str, list] = {}
-                for key, pattern in members[i : i + MATCHER_CHUNK]:
-                    by_key.setdefault(key, []).append(pattern)
-                for key, patterns in by_key.items():
-                    _add(matcher, key, patterns, ruleset)
-                index = len(self.matchers)
-                self.matchers.append(matcher)
-                self.needs.append(hashed[1:])
-                if not hashed:
-                    self.always.append(index)
-                for word in hashed[0] if hashed else ():
-                    self.by_word.setdefault(word, []).append(index)
+    def __init__(self, text: str, orths: list[str], starts: list[int], sids: list[int]):
+        self.text = text
+        self.orths = orths
+        self.starts = starts
+        self.sids = sids
+        self.concern_hits: list[Hit] = []
+        self.concern_unless: dict[str, list[tuple[int, int]]] = {}
+        self._lowers: list[str] | None = None
 
     def __len__(self) -> int:
-        return len(self.matchers)
+        return len(self.orths)
 
-    def __call__(self, doc: Doc):
-        if not len(doc):
-            return
-        words = set(doc.to_array(LOWER).tolist())
-        selected = set(self.always)
-        by_word = self.by_word
-        for word in words:
-            found = by_word.get(word)
-            if found:
-                selected.update(found)
-        needs, matchers = self.needs, self.matchers
-        for index in selected:
-            for need in needs[index]:
-                if need.isdisjoint(words):
-                    break
-            else:
-                yield from matchers[index](doc)
+    @property
+    def lowers(self) -> list[str]:
+        if self._lowers is None:
+            self._lowers = [o.lower() for o in self.orths]
+        return self._lowers
+
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """Character offsets of tokens ``start:end`` (``Span.start_char`` / ``end_char``)."""
+        return self.starts[start], self.starts[end - 1] + len(self.orths[end - 1])
+
+    def span_text(self, start: int, end: int) -> str:
+        first, last = self.char_span(start, end)
+        return self.text[first:last]
 
 
-def _requirements(pattern: list[dict]) -> tuple[frozenset, ...]:
-    """The word sets of the pattern's required positions, least common first."""
-    required = set()
-    for token in pattern:
-        if token.get("OP") in ("?", "*"):
-            continue
-        value = token.get("LOWER")
-        words = [value] if isinstance(value, str) else (value or {}).get("IN")
-        if words:
-            required.add(frozenset(words))
+class ConcernPipeline:
+    """The compiled pipeline: ``pipeline(text)`` -> ConcernDoc with ``concern_hits``."""
 
-    def commonness(words: frozenset) -> tuple:
-        common = sum(1 for w in words if w in COMMON_WORDS)
-        return (common > 0, common, len(words), sorted(words))
+    def __init__(self, payload: dict[str, Any]):
+        if payload.get("format") != CACHE_FORMAT:
+            raise ValueError("not a compiled concern pipeline of this version")
+        self.rules_path = payload["rules_path"]
+        self.tokenizer = Tokenizer(payload["tokenizer"])
+        self.symbols = Symbols(payload["preds"])
+        self.matcher = Automaton(payload["concerns"], self.symbols)
+        self.context_matcher = Automaton(payload["context"], self.symbols)
+        self.legacy = LegacyOrder(payload["legacy"])
+        self.rules = [
+            CompiledRule(rid, code, urgent, who, frozenset(cancelled), unless, requires, scope)
+            for rid, code, urgent, who, cancelled, unless, requires, scope in payload["rules"]
+        ]
+        # concern automaton terminal -> (key, group); key -> (name, rule, kind, bound)
+        self.terminals: list[tuple[int, int]] = [tuple(t) for t in payload["terminals"]]
+        self.keys = [tuple(k) for k in payload["keys"]]
+        self.context = [tuple(c) for c in payload["context_rules"]]
+        self.mentions: dict[str, frozenset[str]] = {
+            kind: frozenset(words) for kind, words in payload["mentions"]
+        }
+        self.not_names = frozenset(payload["not_names"])
+        self.name_followed_by = frozenset(payload["name_followed_by"])
+        self.passive_aux = frozenset(payload["passive_aux"])
+        self.cancellers = tuple(payload["cancellers"])
 
-    return tuple(sorted(required, key=commonness))
+    def __call__(self, text: str) -> ConcernDoc:
+        orths, starts = self.tokenizer(text)
+        doc = ConcernDoc(text, orths, starts, self.symbols.ids(orths))
+        self._match(doc)
+        if doc.concern_hits:  # most sentences raise nothing: no context work for them
+            self._apply_context(doc)
+        return doc
 
+    def pipe(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[ConcernDoc]:
+        """Like ``nlp.pipe``: one doc per text, in order (batch_size is accepted, unused)."""
+        for text in texts:
+            yield self(text)
 
-def _build_matchers(nlp: Language, keyed: list[tuple[str, list[list]]], ruleset: RuleSet):
-    return MatcherBank(nlp, keyed, ruleset)
+    # ------------------------------------------------------------------ matching
 
-
-def _run(bank: MatcherBank, doc: Doc):
-    return bank(doc)
-
-
-def _add(matcher: Matcher, key: str, patterns: list[list], ruleset: RuleSet) -> None:
-    try:
-        matcher.add(key, patterns)
-    except ValueError as error:  # spaCy explains which pattern is malformed
-        raise RulesError(ruleset.path, key, f"spaCy rejected a pattern: {error}") from error
-
-
-# --------------------------------------------------------------------------- components
-
-
-class ConcernMatcher:
-    """Find every place a concern rule (or a rule's ``unless`` pattern) matches."""
-
-    def __init__(self, nlp: Language, name: str, rules_path: str):
-        self.name = name
-        self.ruleset = cached_rules(rules_path or None)
-        keyed: list[tuple[str, list[list]]] = []
-        self.max_span: dict[str, int] = {}
-        for rule in self.ruleset.rules:
-            for suffix, texts in (("", rule.patterns), (UNLESS_SUFFIX, rule.unless),
-                                  (REQUIRES_SUFFIX, rule.requires)):
-                if texts:
-                    compiled = [
-                        p
-                        for text in texts
-                        for p in compile_pattern(text, rule.id, self.ruleset, nlp)
-                    ]
-                    keyed.append((rule.id + suffix, compiled))
-                    self.max_span[rule.id + suffix] = max(
-                        max_span(text, rule.id, self.ruleset, nlp) for text in texts
-                    )
-        self.matchers = _build_matchers(nlp, keyed, self.ruleset)
-        self.by_id = {rule.id: rule for rule in self.ruleset.rules}
-        _register_extensions()
-        logger.debug("concern matcher: %d rules", len(self.ruleset.rules))
-
-    def __call__(self, doc: Doc) -> Doc:
-        strings = doc.vocab.strings
-        spans: dict[str, list[tuple[int, int]]] = {}
+    def _match(self, doc: ConcernDoc) -> None:
+        terminals, keys = self.terminals, self.keys
+        spans: dict[int, list[tuple[int, int]]] = {}
         extra: dict[str, list[tuple[int, int]]] = {}
-        for match_id, start, end in _run(self.matchers, doc):
-            key = strings[match_id]
-            if end - start > self.max_span[key]:
-                continue  # a "*" wildcard went further than the rule's _*N allows
-            if "|" in key:  # an unless / requires pattern, keyed "rule.id|unless"
-                extra.setdefault(key, []).append((start, end))
-            else:
-                spans.setdefault(key, []).append((start, end))
-        hits = [
-            Hit(self.by_id[rule_id], start, end)
-            for rule_id, found in spans.items()
-            for start, end in _innermost(found)
-        ]
-        doc._.concern_hits = sorted(hits, key=lambda h: (h.start, h.end))
-        doc._.concern_unless = extra
-        return doc
+        matches = self.matcher.find(doc.sids)
+        for accepted, start, end in matches:
+            length = end - start
+            for terminal in accepted:
+                key = terminals[terminal][0]
+                name, _, kind, bound = keys[key]
+                if length > bound:
+                    continue  # a "*" wildcard went further than the rule's _*N allows
+                if kind:  # an unless / requires pattern, keyed "rule.id|unless"
+                    extra.setdefault(name, []).append((start, end))
+                else:
+                    spans.setdefault(key, []).append((start, end))
+        hits = []
+        for key, found in spans.items():
+            rule = self.rules[keys[key][1]]
+            hits.extend((start, end, key, rule) for start, end in _innermost(found))
+        hits.sort(key=lambda h: (h[0], h[1]))
+        if any(a[:2] == b[:2] for a, b in zip(hits, hits[1:], strict=False)):
+            ranks = self._tie_ranks(doc, spans, matches)
+            hits.sort(key=lambda h: (h[0], h[1], ranks[h[2]]))
+        doc.concern_hits = [Hit(rule, start, end) for start, end, _, rule in hits]
+        doc.concern_unless = extra
 
+    def _tie_ranks(
+        self, doc: ConcernDoc, spans: dict[int, list], found: list
+    ) -> dict[int, tuple[int, int]]:
+        groups: dict[int, set[int]] = {}
+        kept = {key: set(matches) for key, matches in spans.items()}
+        for accepted, start, end in found:
+            for terminal in accepted:
+                key, group = self.terminals[terminal]
+                if (start, end) in kept.get(key, ()):
+                    groups.setdefault(key, set()).add(group)
+        sats = [self.symbols.sats[sid] for sid in doc.sids]
+        return self.legacy.ranks(doc.lowers, sats, groups, kept)
 
-def _innermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Drop a rule's matches that contain another of its matches.
+    # ------------------------------------------------------------------ context
 
-    Optional tokens and wildcards let the Matcher report the same phrase with extra words
-    at the edges; the innermost version is the evidence, and keeps the negation window
-    measured from the phrase itself.
-    """
-    unique = sorted(set(spans), key=lambda s: (s[1] - s[0], s[0]))
-    kept: list[tuple[int, int]] = []
-    for start, end in unique:
-        if not any(start <= s and e <= end for s, e in kept):
-            kept.append((start, end))
-    return sorted(kept)
-
-
-class ConcernContext:
-    """Decide, for each candidate hit, whether its context cancels it (ConText style)."""
-
-    def __init__(self, nlp: Language, name: str, rules_path: str):
-        self.name = name
-        self.ruleset = cached_rules(rules_path or None)
-        self.context = {rule.id: rule for rule in self.ruleset.context}
-        keyed = [
-            (rule.id, [p for t in rule.patterns for p in compile_pattern(t, rule.id, ruleset, nlp)])
-            for ruleset in (self.ruleset,)
-            for rule in ruleset.context
-        ]
-        self.matchers = _build_matchers(nlp, keyed, self.ruleset)
-        self.not_names = frozenset(self.ruleset.lexicon.get("not_names", ()))
-        _register_extensions()
-
-    def __call__(self, doc: Doc) -> Doc:
-        hits = doc._.concern_hits
-        if not hits:  # most sentences raise nothing: skip the trigger matcher for them
-            return doc
+    def _apply_context(self, doc: ConcernDoc) -> None:
         context = self._doc_context(doc)
-        extra = doc._.concern_unless or {}
-        for hit in hits:
+        extra = doc.concern_unless
+        for hit in doc.concern_hits:
             self._judge(doc, hit, context, extra)
-        return doc
 
-    def _doc_context(self, doc: Doc) -> DocContext:
-        strings = doc.vocab.strings
+    def _doc_context(self, doc: ConcernDoc) -> DocContext:
         context = DocContext()
-        for match_id, start, end in _run(self.matchers, doc):
-            rule = self.context[strings[match_id]]
-            trigger = Trigger(rule.category, rule.direction, rule.window, start, end)
-            if rule.category in BOUNDARIES:
-                context.clause_bounds.append((start, end))
-                if rule.category == "sentence":
-                    context.sentence_bounds.append((start, end))
-            else:
-                context.triggers.append(trigger)
+        rules = self.context
+        for accepted, start, end in self.context_matcher.find(doc.sids):
+            for terminal in accepted:
+                _, category, direction, window = rules[terminal]
+                if category in BOUNDARIES:
+                    context.clause_bounds.append((start, end))
+                    if category == "sentence":
+                        context.sentence_bounds.append((start, end))
+                else:
+                    context.triggers.append(Trigger(category, direction, window, start, end))
         context.triggers = _resolve_overlaps(context.triggers)
         return context
 
-    def _judge(self, doc: Doc, hit: Hit, context: DocContext, extra: dict):
+    def _judge(self, doc: ConcernDoc, hit: Hit, context: DocContext, extra: dict) -> None:
         clause = _scope(hit, context.clause_bounds, len(doc))
         for trigger in context.triggers:
             if trigger.category == "hedge":
@@ -494,7 +947,7 @@ class ConcernContext:
 
     def _blocked_by(self, hit, clause, context, extra, length) -> str | None:
         rule = hit.rule
-        for category in CANCELLERS:
+        for category in self.cancellers:
             if category in rule.cancelled_by and getattr(hit, _FLAG[category]):
                 return category
         if _wrong_person(rule.who, hit.experiencer):
@@ -515,17 +968,18 @@ class ConcernContext:
                 return "requires"
         return None
 
-    def _experiencer(self, doc: Doc, hit: Hit, clause: tuple[int, int]) -> str | None:
+    def _experiencer(self, doc: ConcernDoc, hit: Hit, clause: tuple[int, int]) -> str | None:
         """Whose experience the hit describes: the nearest person mentioned before it.
 
         A hit that itself names the worker ("frightened me") is the worker's. A worker
         mention followed only by auxiliaries ("I was shouted at") is the object of a
         passive, not the one acting, so it is skipped.
         """
-        worker = self.ruleset.mentions["worker"]
+        lowers = doc.lowers
+        worker = self.mentions["worker"]
         if hit.rule.who == "worker" and (
-            any(t.lower_ in worker for t in doc[hit.start : hit.end])
-            or (hit.end < len(doc) and doc[hit.end].lower_ in WORKER_OBJECTS)
+            any(lowers[i] in worker for i in range(hit.start, hit.end))
+            or (hit.end < len(doc) and lowers[hit.end] in WORKER_OBJECTS)
         ):
             return "worker"  # "frightened me", "it scared me"
         for i in range(hit.start - 1, clause[0] - 1, -1):
@@ -536,24 +990,39 @@ class ConcernContext:
                 return kind
         return None
 
-    def _mention(self, doc: Doc, i: int) -> str | None:
-        lower = doc[i].lower_
-        for kind, words in self.ruleset.mentions.items():
+    def _mention(self, doc: ConcernDoc, i: int) -> str | None:
+        lowers = doc.lowers
+        lower = lowers[i]
+        for kind, words in self.mentions.items():
             if lower in words:
                 return kind
-        token = doc[i]
         if (
-            token.is_title
+            doc.orths[i].istitle()
             and lower not in self.not_names
             and i + 1 < len(doc)
-            and doc[i + 1].lower_ in self.ruleset.name_followed_by
+            and lowers[i + 1] in self.name_followed_by
         ):
             return "family"  # a name followed by "was", "seemed", ...: a family member
         return None
 
-    def _passive_between(self, doc: Doc, mention: int, start: int) -> bool:
-        between = [t.lower_ for t in doc[mention + 1 : start]]
-        return bool(between) and all(w in self.ruleset.passive_aux for w in between)
+    def _passive_between(self, doc: ConcernDoc, mention: int, start: int) -> bool:
+        between = doc.lowers[mention + 1 : start]
+        return bool(between) and all(w in self.passive_aux for w in between)
+
+
+def _innermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop a rule's matches that contain another of its matches.
+
+    Optional tokens and wildcards let a pattern match the same phrase with extra words at
+    the edges; the innermost version is the evidence, and keeps the negation window
+    measured from the phrase itself.
+    """
+    unique = sorted(set(spans), key=lambda s: (s[1] - s[0], s[0]))
+    kept: list[tuple[int, int]] = []
+    for start, end in unique:
+        if not any(start <= s and e <= end for s, e in kept):
+            kept.append((start, end))
+    return sorted(kept)
 
 
 _FLAG = {"negation": "negated", "past": "past", "hypothetical": "hypothetical"}
@@ -604,23 +1073,584 @@ def _wrong_person(who: str, experiencer: str | None) -> bool:
     return False
 
 
-# --------------------------------------------------------------------------- factories
+# --------------------------------------------------------------------------- compiling
 
 
-@Language.factory("concern_matcher", default_config={"rules_path": ""})
-def make_concern_matcher(nlp, name, rules_path):  # untyped: spaCy validates the signature
-    return ConcernMatcher(nlp, name, rules_path)
+def _import_spacy_without_tensorflow():
+    """Import spaCy without letting thinc import TensorFlow.
+
+    thinc imports TensorFlow when it is installed (Rasa installs it), which costs several
+    seconds and gains this compiler nothing. If TensorFlow is not loaded yet, it is hidden
+    for the duration of the import only; a later ``import tensorflow`` elsewhere in the
+    process works as usual (thinc then simply does not offer its TensorFlow wrappers).
+    """
+    if "spacy" in sys.modules or "tensorflow" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["tensorflow"] = None  # type: ignore[assignment]  # makes the import fail
+    try:
+        import spacy
+    finally:
+        del sys.modules["tensorflow"]
+    return spacy
 
 
-@Language.factory("concern_context", default_config={"rules_path": ""})
-def make_concern_context(nlp, name, rules_path):  # untyped: spaCy validates the signature
-    return ConcernContext(nlp, name, rules_path)
+@functools.lru_cache(maxsize=1)
+def _blank_english():
+    return _import_spacy_without_tensorflow().blank("en")
 
 
-def build_pipeline(rules_path: str = "") -> Language:
-    """A blank English pipeline with only what concern detection needs."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("concern_matcher", config={"rules_path": rules_path})
-    nlp.add_pipe("concern_context", config={"rules_path": rules_path})
-    nlp.initialize()
-    return nlp
+def spacy_tokenizer_spec() -> dict[str, Any]:
+    """The rules of ``spacy.blank("en")``'s tokenizer, as plain data for ``Tokenizer``."""
+    tokenizer = _blank_english().tokenizer  # first: it imports spaCy without TensorFlow
+    from spacy.attrs import ORTH
+
+    def expression(function) -> tuple[str, int] | None:
+        if function is None:
+            return None
+        pattern = getattr(function, "__self__", None)
+        if not isinstance(pattern, re.Pattern):
+            raise RuntimeError(f"cannot compile a tokenizer that uses {function!r}")
+        return pattern.pattern, pattern.flags
+
+    return {
+        "specials": {
+            text: [piece.get(ORTH, piece.get("ORTH")) for piece in pieces]
+            for text, pieces in tokenizer.rules.items()
+        },
+        "prefix": expression(tokenizer.prefix_search),
+        "suffix": expression(tokenizer.suffix_search),
+        "infix": expression(tokenizer.infix_finditer),
+        "token_match": expression(tokenizer.token_match),
+        "url_match": expression(tokenizer.url_match),
+        "faster_heuristics": bool(tokenizer.faster_heuristics),
+    }
+
+
+def _check_tokenizer(tokenizer: Tokenizer, texts: Iterable[str]) -> None:
+    """Compare the port with spaCy itself on ``texts``; raise if they ever differ."""
+    nlp = _blank_english()
+    for text in texts:
+        expected = [(t.text, t.idx) for t in nlp.make_doc(text)]
+        orths, starts = tokenizer(text)
+        if list(zip(orths, starts, strict=True)) != expected:
+            raise RuntimeError(f"the tokenizer port differs from this spaCy on {text!r}")
+
+
+_TOKENIZER_SAMPLES = (
+    "I didn't get to see Kyle alone. Mum's boyfriend (\"Dave\") was there at 10a.m.!",
+    "She said :) and then :-( ... we'll see; it's 5-6 weeks, e.g. U.K. rules 'cause...",
+    "  Leading  and   trailing\tspaces\n\nnew lines\u00a0and https://example.org/x?y=1 ",
+    "can't won't shan't ain't y'all gonna gotta o'clock Mr. Dr. St. 3rd 1,000 £5 5km",
+    "“quoted” ‘single’ — dash–dash (brackets) [square] {curly} <angle> @handle #tag",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _lemma_index() -> dict[str, tuple[str, ...]]:
+    """lemma -> every lower-case form the English lookup table gives that lemma."""
+    import spacy_lookups_data
+    import srsly
+
+    path = Path(str(spacy_lookups_data.en["lemma_lookup"]))
+    gzipped = path.with_name(path.name + ".gz")
+    table = srsly.read_json(path) if path.exists() else srsly.read_gzip_json(gzipped)
+    index: dict[str, list[str]] = {}
+    for form, lemma in table.items():
+        if isinstance(form, str) and isinstance(lemma, str) and form == form.lower():
+            index.setdefault(lemma.lower(), []).append(form)
+    return {lemma: tuple(forms) for lemma, forms in index.items()}
+
+
+def lemma_forms(lemmas: tuple[str, ...] | list[str]) -> list[str]:
+    """The lower-case token texts whose lookup lemma is one of ``lemmas`` (and the lemmas)."""
+    index = _lemma_index()
+    forms: dict[str, None] = {}
+    for lemma in lemmas:
+        for form in (lemma, *index.get(lemma, ())):
+            for variant in _spelling_variants(form):
+                forms[variant] = None
+    return list(forms)
+
+
+def _spelling_variants(word: str) -> list[str]:
+    return [word, word.replace("'", "\u2019")] if "'" in word else [word]
+
+
+class PatternCompiler:
+    """rules.yml patterns -> spaCy Matcher token patterns (lists of token dicts)."""
+
+    def __init__(self, ruleset: RuleSet, tokenizer: Tokenizer):
+        from actions.concerns.rules_schema import TokenSpec
+
+        self.ruleset = ruleset
+        self.tokenizer = tokenizer
+        # ``_*3`` becomes one "*" token (see collapse_wildcards)
+        self.star = TokenSpec("wild", ("*",), optional=True)
+        self._splits: dict[str, list[str]] = {}
+        self._options: dict[TokenSpec, list[list[dict]]] = {}
+
+    def wildcard(self, optional: bool) -> dict:
+        # Wildcards never swallow a negation or a sentence end: "the baby was not asleep"
+        # must not match "baby was _*2 asleep", and a pattern must not join two sentences.
+        ruleset = self.ruleset
+        stop = sorted(ruleset.wildcard_stop | set(ruleset.lexicon.get("neg", ())))
+        spec: dict = {"LOWER": {"NOT_IN": stop}, "IS_SPACE": False}
+        return {**spec, "OP": "?"} if optional else spec
+
+    def split_literal(self, word: str) -> list[str]:
+        """How the tokenizer splits a literal ("mum's" -> mum 's); clitics stay whole."""
+        if word.startswith(("'", "\u2019")):
+            return [word]
+        if word not in self._splits:
+            orths = self.tokenizer(word)[0]
+            self._splits[word] = [o.lower() for o in orths if not o.isspace()]
+        return self._splits[word]
+
+    def options(self, spec: TokenSpec) -> list[list[dict]]:
+        """The token-dict sequences that one TokenSpec can stand for (worked out once)."""
+        if spec not in self._options:
+            self._options[spec] = self._spec_options(spec)
+        return self._options[spec]
+
+    def _spec_options(self, spec: TokenSpec) -> list[list[dict]]:
+        ruleset = self.ruleset
+        op = {"OP": "?"} if spec.optional else {}
+        if spec == self.star:
+            return [[{**self.wildcard(False), "OP": "*"}]]
+        if spec.kind == "wild":
+            return [[self.wildcard(spec.optional)]]
+        if spec.kind == "special" and spec.values[0] == "num":
+            return [[{"LIKE_NUM": True, **op}]]
+        if spec.kind == "special":
+            not_names = list(ruleset.lexicon.get("not_names", ()))
+            return [[{"IS_TITLE": True, "LOWER": {"NOT_IN": not_names}, **op}]]
+        if spec.kind == "lemma":
+            return [[{"LOWER": {"IN": lemma_forms(spec.values)}, **op}]]
+        single: list[str] = []
+        multi: dict[int, list[list[str]]] = {}
+        for value in spec.values:
+            for variant in _spelling_variants(value):
+                parts = self.split_literal(variant)
+                if len(parts) == 1:
+                    single.append(parts[0])
+                elif parts:
+                    multi.setdefault(len(parts), []).append(parts)
+        options = [[{"LOWER": {"IN": list(dict.fromkeys(single))}}]] if single else []
+        # several-word values of one length share one pattern, position by position
+        # ("did n't", "was n't" -> did|was, n't): a few patterns instead of one per value
+        for length, values in sorted(multi.items()):
+            options.append(
+                [
+                    {"LOWER": {"IN": list(dict.fromkeys(v[i] for v in values))}}
+                    for i in range(length)
+                ]
+            )
+        if spec.optional and not multi:
+            return [[{**options[0][0], **op}]]
+        return options + ([[]] if spec.optional else [])
+
+    def collapse_wildcards(self, sequence: list[TokenSpec]) -> list[TokenSpec]:
+        """Runs of optional wildcards (``_*3``) become one ``*`` token.
+
+        Three optional wildcards in a row can reach the same match in many ways (which of
+        the three it skipped); one ``*`` reaches each match once. The bound (three) is
+        enforced on the match length instead (see ``max_span``).
+        """
+        out: list[TokenSpec] = []
+        for spec in sequence:
+            if spec.kind == "wild" and spec.optional:
+                if not (out and out[-1] == self.star):
+                    out.append(self.star)
+            else:
+                out.append(spec)
+        return out
+
+    def compile_pattern(self, pattern: str, rule_id: str) -> list[list[dict]]:
+        """Every spaCy Matcher pattern that one rules.yml pattern stands for."""
+        from actions.concerns.rules_schema import RulesError
+
+        ruleset = self.ruleset
+        compiled = []
+        for sequence in ruleset.parse(pattern, rule_id):
+            slots = [self.options(spec) for spec in self.collapse_wildcards(sequence)]
+            for combo in itertools.product(*slots):
+                tokens = [token for option in combo for token in option]
+                if tokens:
+                    compiled.append(tokens)
+        if not compiled:
+            raise RulesError(ruleset.path, rule_id, f"pattern {pattern!r} compiles to nothing")
+        return compiled
+
+    def max_span(self, pattern: str, rule_id: str) -> int:
+        """The most tokens a match of the pattern can cover (wildcards at their bound)."""
+        longest = 0
+        for sequence in self.ruleset.parse(pattern, rule_id):
+            length = 0
+            for spec in sequence:
+                if spec.kind in ("wild", "special", "lemma"):
+                    length += 1
+                else:
+                    length += max(
+                        len(self.split_literal(variant))
+                        for value in spec.values
+                        for variant in _spelling_variants(value)
+                    )
+            longest = max(longest, length)
+        return longest
+
+
+class _Predicates:
+    """Token dicts -> predicate numbers (the same test, the same number)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple, int] = {}
+        self.specs: list[tuple] = []
+        self._seen: dict[int, tuple[dict, int]] = {}  # id(token) -> (token, number)
+
+    def __call__(self, token: dict) -> int:
+        seen = self._seen.get(id(token))
+        if seen is None:  # compiled patterns share their token dicts: look each up once
+            seen = self._seen[id(token)] = (token, self._number(token))
+        return seen[1]
+
+    def _number(self, token: dict) -> int:
+        attrs = set(token) - {"OP"}
+        lower = token.get("LOWER")
+        if attrs == {"LIKE_NUM"} and token["LIKE_NUM"] is True:
+            spec: tuple = ("num",)
+        elif (
+            attrs == {"IS_TITLE", "LOWER"} and token["IS_TITLE"] is True and _only(lower, "NOT_IN")
+        ):
+            spec = ("name", tuple(sorted(set(lower["NOT_IN"]))))
+        elif (
+            attrs == {"IS_SPACE", "LOWER"} and token["IS_SPACE"] is False and _only(lower, "NOT_IN")
+        ):
+            spec = ("wild", tuple(sorted(set(lower["NOT_IN"]))))
+        elif attrs == {"LOWER"} and isinstance(lower, str):
+            spec = ("in", (lower,))
+        elif attrs == {"LOWER"} and _only(lower, "IN"):
+            spec = ("in", tuple(sorted(set(lower["IN"]))))
+        else:
+            raise RuntimeError(f"the automaton cannot compile the token pattern {token!r}")
+        if spec not in self.ids:
+            self.ids[spec] = len(self.specs)
+            self.specs.append(spec)
+        return self.ids[spec]
+
+    def encode(self, pattern: list[dict]) -> tuple[tuple[int, int], ...]:
+        return tuple((self(token), _QUANTIFIER[token.get("OP")]) for token in pattern)
+
+
+def _only(value: Any, operator: str) -> bool:
+    return isinstance(value, dict) and set(value) == {operator}
+
+
+def _build_automaton(
+    entries: Iterable[tuple[int, tuple[tuple[int, int], ...]]], limit: int | None
+) -> dict[str, Any]:
+    """A trie of (predicate, quantifier) steps; ``entries`` are (terminal, pattern)."""
+    children: list[dict[tuple[int, int], int]] = [{}]
+    edges: list[list[tuple[int, int]]] = [[]]
+    epsilon: list[list[int]] = [[]]
+    accept: dict[int, set[int]] = {}
+    for terminal, pattern in entries:
+        node = 0
+        for pred, quantifier in pattern:
+            child = children[node].get((pred, quantifier))
+            if child is None:
+                child = len(children)
+                children.append({})
+                edges.append([])
+                epsilon.append([])
+                children[node][(pred, quantifier)] = child
+                if quantifier == ZERO_PLUS:  # skip it, or repeat it as often as it matches
+                    epsilon[node].append(child)
+                    edges[child].append((pred, child))
+                else:
+                    edges[node].append((pred, child))
+                    if quantifier == ZERO_ONE:
+                        epsilon[node].append(child)
+            node = child
+        accept.setdefault(node, set()).add(terminal)
+    closures: dict[int, tuple[int, ...]] = {}
+    for node in range(len(children) - 1, -1, -1):  # children come after their parents
+        if epsilon[node]:
+            reach = {node}
+            for child in epsilon[node]:
+                reach.update(closures.get(child, (child,)))
+            closures[node] = tuple(sorted(reach))
+    return {
+        "edges": [tuple(e) for e in edges],
+        "closures": closures,
+        "accept": {node: tuple(sorted(t)) for node, t in accept.items()},
+        "limit": limit,
+    }
+
+
+class _Requirements:
+    """A pattern's required word sets (positions that are neither optional nor wildcards),
+    least common first: the grouping of the old Matcher bank."""
+
+    def __init__(self, common: frozenset[str]):
+        self.common = common
+        self._words: dict[int, tuple[dict, frozenset | None]] = {}  # id(token) -> words
+        self._rank: dict[frozenset, tuple] = {}
+
+    def __call__(self, pattern: list[dict]) -> tuple[frozenset, ...]:
+        required = set()
+        for token in pattern:
+            if token.get("OP") in ("?", "*"):
+                continue
+            seen = self._words.get(id(token))
+            if seen is None:
+                value = token.get("LOWER")
+                words = [value] if isinstance(value, str) else (value or {}).get("IN")
+                seen = self._words[id(token)] = (token, frozenset(words) if words else None)
+            if seen[1] is not None:
+                required.add(seen[1])
+        return tuple(sorted(required, key=self._commonness))
+
+    def _commonness(self, words: frozenset) -> tuple:
+        rank = self._rank.get(words)
+        if rank is None:
+            n_common = sum(1 for w in words if w in self.common)
+            rank = self._rank[words] = (n_common > 0, n_common, len(words), sorted(words))
+        return rank
+
+
+def _legacy_groups(
+    keyed: list[tuple[str, list[list[dict]]]], predicates: _Predicates
+) -> tuple[dict[str, Any], dict[tuple[int, int], int]]:
+    """The Matcher bank the rules used to run on (see LegacyOrder): its groups of patterns
+    (same required words, at most MATCHER_CHUNK patterns), the group each pattern is in,
+    which groups each anchor word selects, and the patterns of groups shared by rules."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+    from spacy.symbols import IDS
+
+    symbols = {text: int(number) for text, number in IDS.items()}
+    requirements = _Requirements(frozenset(STOP_WORDS) | COMMON_EXTRA)
+    groups: dict[tuple, list[tuple[int, int, list[dict]]]] = {}
+    for key, (_, patterns) in enumerate(keyed):
+        for number, pattern in enumerate(patterns):
+            groups.setdefault(requirements(pattern), []).append((key, number, pattern))
+    ids: dict[str, int] = {}
+    by_word: dict[int, list[int]] = {}
+    always: list[int] = []
+    shared: dict[int, list] = {}
+    group_of: dict[tuple[int, int], int] = {}
+    index = 0
+    for required, members in groups.items():
+        # the first (least common) set is the anchor the bank looked the group up by
+        anchor = []
+        for word in required[0] if required else ():
+            if word not in ids:
+                ids[word] = string_id(word, symbols)
+            anchor.append(ids[word])
+        for i in range(0, len(members), MATCHER_CHUNK):
+            by_key: dict[int, list[list[dict]]] = {}
+            for key, number, pattern in members[i : i + MATCHER_CHUNK]:
+                by_key.setdefault(key, []).append(pattern)
+                group_of[(key, number)] = index
+            if len(by_key) > 1:
+                shared[index] = [
+                    (key, predicates.encode(pattern))
+                    for key, patterns in by_key.items()
+                    for pattern in patterns
+                ]
+            if not required:
+                always.append(index)
+            for word in anchor:
+                by_word.setdefault(word, []).append(index)
+            index += 1
+    legacy = {"by_word": by_word, "always": always, "shared": shared, "symbols": symbols}
+    return legacy, group_of
+
+
+def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
+    """Compile rules.yml into the data ``ConcernPipeline`` runs on (needs spaCy)."""
+    from actions.concerns import rules_schema
+
+    path = Path(rules_path) if rules_path else DEFAULT_RULES_PATH
+    ruleset = rules_schema.load_rules(path)
+    _import_spacy_without_tensorflow()  # before any "from spacy... import"
+    tokenizer_spec = spacy_tokenizer_spec()
+    tokenizer = Tokenizer(tokenizer_spec)
+    tokenizer_spec["phrases"] = sorted(
+        tokenizer.special_phrases(tokenizer_spec["faster_heuristics"])
+    )
+    _check_tokenizer(
+        tokenizer,
+        [
+            *_TOKENIZER_SAMPLES,
+            *(rule.example for rule in ruleset.rules),
+            *(text for rule in ruleset.rules for text in rule.counter_examples),
+        ],
+    )
+    compiler = PatternCompiler(ruleset, tokenizer)
+    keyed: list[tuple[str, list[list[dict]]]] = []
+    keys: list[tuple[str, int, int, int]] = []
+    for number, rule in enumerate(ruleset.rules):
+        for kind, (suffix, texts) in enumerate(
+            (("", rule.patterns), (UNLESS_SUFFIX, rule.unless), (REQUIRES_SUFFIX, rule.requires))
+        ):
+            if texts:
+                compiled = [p for text in texts for p in compiler.compile_pattern(text, rule.id)]
+                keyed.append((rule.id + suffix, compiled))
+                bound = max(compiler.max_span(text, rule.id) for text in texts)
+                keys.append((rule.id + suffix, number, kind, bound))
+    predicates = _Predicates()
+    legacy, group_of = _legacy_groups(keyed, predicates)
+    terminals: dict[tuple[int, int], int] = {}
+    entries = []
+    for key, (_, patterns) in enumerate(keyed):
+        for number, pattern in enumerate(patterns):
+            terminal = terminals.setdefault((key, group_of[(key, number)]), len(terminals))
+            entries.append((terminal, predicates.encode(pattern)))
+    concerns = _build_automaton(entries, max(k[3] for k in keys))
+    context_entries = [
+        (number, predicates.encode(p))
+        for number, rule in enumerate(ruleset.context)
+        for text in rule.patterns
+        for p in compiler.compile_pattern(text, rule.id)
+    ]
+    unbounded = any(q == ZERO_PLUS for _, p in context_entries for _, q in p)
+    context = _build_automaton(
+        context_entries, None if unbounded else max(len(p) for _, p in context_entries)
+    )
+    return {
+        "format": CACHE_FORMAT,
+        "rules_path": str(path),
+        "tokenizer": tokenizer_spec,
+        "preds": predicates.specs,
+        "concerns": concerns,
+        "context": context,
+        "legacy": legacy,
+        "terminals": sorted(terminals, key=terminals.__getitem__),
+        "keys": keys,
+        "rules": [
+            (
+                rule.id,
+                rule.code,
+                rule.urgent,
+                rule.who,
+                tuple(sorted(rule.cancelled_by)),
+                rule.unless_scope,
+                bool(rule.requires),
+                rule.requires_scope,
+            )
+            for rule in ruleset.rules
+        ],
+        "context_rules": [
+            (rule.id, rule.category, rule.direction, rule.window) for rule in ruleset.context
+        ],
+        "mentions": [(kind, tuple(sorted(words))) for kind, words in ruleset.mentions.items()],
+        "not_names": tuple(ruleset.lexicon.get("not_names", ())),
+        "name_followed_by": tuple(sorted(ruleset.name_followed_by)),
+        "passive_aux": tuple(sorted(ruleset.passive_aux)),
+        "cancellers": tuple(rules_schema.CANCELLERS),
+    }
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def _package_files() -> list[Path]:
+    """Files whose content stands for the installed spaCy and spacy-lookups-data versions
+    (found without importing either)."""
+    files = []
+    for name in ("spacy", "spacy_lookups_data"):
+        spec = importlib.util.find_spec(name)
+        locations = list(spec.submodule_search_locations or ()) if spec else []
+        files.append(Path(locations[0]) / "about.py" if locations else Path(f"<no {name}>"))
+    return files
+
+
+def cache_key(rules_path: Path) -> str:
+    """What a compiled pipeline depends on: the rules, the compiler, spaCy, Python."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{sys.version}\0".encode())
+    digest.update(rules_path.read_bytes())  # OSError if the rules cannot be read
+    for path in (*COMPILER_SOURCES, *_package_files()):
+        digest.update(f"\0{path.name}\0".encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+    return digest.hexdigest()
+
+
+def cache_file(cache_dir: Path, rules_path: Path, key: str) -> Path:
+    tag = hashlib.sha256(str(rules_path.resolve()).encode()).hexdigest()[:12]
+    return Path(cache_dir) / f"concerns-{tag}-{key[:24]}.bin"
+
+
+def _header(key: str) -> bytes:
+    return CACHE_MAGIC + key.encode() + b"\n"
+
+
+def load_cached(path: Path, key: str) -> dict[str, Any] | None:
+    """The cached compiled pipeline, or None if missing, stale or damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header = _header(key)
+    digest, body = data[len(header) : len(header) + 32], data[len(header) + 32 :]
+    if not data.startswith(header) or hashlib.sha256(body).digest() != digest:
+        logger.info("concern pipeline cache %s is stale or damaged; recompiling", path)
+        return None
+    try:
+        payload = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def save_cached(path: Path, key: str, payload: dict[str, Any]) -> None:
+    """Write the cache atomically, and remove older caches of the same rules file."""
+    body = marshal.dumps(payload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        temporary.write_bytes(_header(key) + hashlib.sha256(body).digest() + body)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    prefix = path.name[: -len(key[:24]) - len(".bin")]
+    for old in path.parent.glob(f"{prefix}*.bin"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def build_pipeline(
+    rules_path: str | Path = "", cache_dir: str | Path | None = None
+) -> ConcernPipeline:
+    """The concern pipeline for a rules file (default ``rules.yml``).
+
+    With ``cache_dir``, a compiled pipeline cached there for exactly these rules (and this
+    code, spaCy and Python) is loaded instead of compiling; a missing, stale or damaged
+    cache is compiled and written again. Without it, the rules are always compiled.
+    """
+    path = Path(rules_path) if rules_path else DEFAULT_RULES_PATH
+    if cache_dir is None:
+        return ConcernPipeline(compile_pipeline(path))
+    try:
+        key = cache_key(path)
+    except OSError:
+        return ConcernPipeline(compile_pipeline(path))  # raises RulesError: cannot be read
+    file = cache_file(Path(cache_dir), path, key)
+    payload = load_cached(file, key)
+    if payload is not None:
+        try:
+            return ConcernPipeline(payload)
+        except Exception:  # noqa: BLE001  (whatever is wrong with it, compile afresh)
+            logger.warning("ignoring a concern pipeline cache that does not load: %s", file)
+    payload = compile_pipeline(path)
+    pipeline = ConcernPipeline(payload)
+    try:
+        if cache_key(path) == key:  # the rules did not change while compiling
+            save_cached(file, key, payload)
+    except OSError as error:
+        logger.info("could not write the concern pipeline cache %s: %s", file, error)
+    return pipeline
