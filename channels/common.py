@@ -33,6 +33,12 @@ RATE_LIMITED = (
     "send that again. Nothing has been lost."
 )
 MALFORMED = "I couldn't read that message. Please type it again."
+# Said when handling a message produced no reply (e.g. the action server was restarting):
+# Rasa logs the failed action and carries on, so silence is the only sign.
+NO_REPLY = (
+    "Sorry, I couldn't take that in just now. Nothing you've said is lost: please send it "
+    "again in a moment."
+)
 SIGN_IN_AGAIN = (
     "Your sign-in has run out or is not valid. Please sign in again; your answers so far are saved."
 )

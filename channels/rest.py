@@ -130,6 +130,8 @@ class SecureRestInput(InputChannel):
                 logger.error("Message handling timed out for a REST message.")
             except Exception:  # noqa: BLE001 - as Rasa's REST channel: log, answer what we have
                 logger.exception("An exception occurred while handling a REST message.")
+            if not collector.messages:
+                collector.messages.append({"recipient_id": sender_id, "text": common.NO_REPLY})
             return response.json(collector.messages, headers=NO_STORE)
 
         return rest

@@ -68,11 +68,13 @@ class RoomOutput(OutputChannel):
         self.sio = sio
         self.bot_message_evt = bot_message_evt
         self.room = room
+        self.sent_anything = False
 
     def _room(self, recipient_id: str) -> str:
         return self.room or common.room_for(recipient_id)
 
     async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.sent_anything = True
         await self.sio.emit(self.bot_message_evt, message, room=self._room(recipient_id))
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -286,14 +288,17 @@ class SecureSocketIOInput(InputChannel):
             room = common.room_for(sender_id)
             # The user's other tabs show what was said here.
             await sio.emit("user_echo", {"text": text}, room=room, skip_sid=sid)
+            output = RoomOutput(sio, self.bot_message_evt, room=room)
             await on_new_message(
                 UserMessage(
                     text,
-                    RoomOutput(sio, self.bot_message_evt, room=room),
+                    output,
                     sender_id,
                     input_channel=self.name(),
                     metadata=common.message_metadata(identity),
                 )
             )
+            if not output.sent_anything:
+                await output.send_text_message(sender_id, common.NO_REPLY)
 
         return blueprint

@@ -78,12 +78,6 @@ def test_action_server_restart_loses_and_duplicates_no_answer(action_server_rest
     assert run["after"] == {**run["before"], "visit_date": 1, "visit_type": 1}
 
 
-@pytest.mark.xfail(
-    reason="with the action server down Rasa logs the failed custom action and the REST"
-    " channel answers [] (nothing): no 'please try again' yet; see README Performance"
-    " and the issue-6 report (fix belongs in channels/, not in the domain)",
-    strict=False,
-)
 def test_action_server_down_tells_the_worker_to_try_again(action_server_restart):
     said = " ".join(r.get("text", "") for r in action_server_restart["down_replies"])
     assert TRY_AGAIN.search(said), f"the worker was told: {action_server_restart['down_replies']!r}"
