@@ -1,5 +1,6 @@
 """The worker's own view: "what's open for me?", "what did I say about case X last time?"
-and "what came out of supervision?".
+and "what came out of supervision?"; and, on a greeting, a calm line when supervision
+outcomes are waiting (``action_supervision_news``).
 
 Only ever the asking worker's own records: who is asking comes from the chat (sender id
 and channel), and the services read that person's records alone. Each action fills
@@ -19,9 +20,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.bank.answers import FREE_TEXT_VALUE
 from actions.concerns.structured import describe_answer
-from actions.debrief_state import bank, control_result, run_db
+from actions.debrief_state import bank, channel_of, control_result, run_db
 from actions.services import my_view
-from actions.services.my_view import DebriefRecord, MyOpenItems
+from actions.services.identity import who
+from actions.services.my_view import DebriefRecord, MyCase, MyOpenItems
 from actions.services.supervision_sessions import SessionView
 from actions.supervision_state import (
     AccessDenied,
@@ -38,6 +40,10 @@ from actions.supervision_state import (
 logger = logging.getLogger(__name__)
 
 MAX_REFERENCE_CANDIDATES = 6
+MAX_CASE_BUTTONS = 8
+CASE_BUTTON_PAYLOAD = "what did I say about case {reference} last time?"
+# The button's title is said with the news line (prompts.yml: supervision_news_button).
+NEWS_PAYLOAD = "/ask_supervision_outcomes"
 # "case AB12", "case ref CP-2231", "case number 4471"
 AFTER_CASE = re.compile(
     r"\bcase\s+(?:ref(?:erence)?\s+|number\s+|no\.?\s+)?([a-z0-9][\w/-]*(?:\s+\d[\w/-]*)?)",
@@ -166,6 +172,18 @@ def history_lines(record: DebriefRecord) -> str:
     return "\n\n".join(parts)
 
 
+def case_buttons(cases: tuple[MyCase, ...]) -> list[dict]:
+    """One button a case: "CP-100 (17 Mar 2026)", the day of its last debrief. The
+    payload asks again in words, so it goes through NLU like a typed question."""
+    return [
+        {
+            "title": f"{c.reference} ({day_text(c.last_debrief)})",
+            "payload": CASE_BUTTON_PAYLOAD.format(reference=c.reference),
+        }
+        for c in cases[:MAX_CASE_BUTTONS]
+    ]
+
+
 class ActionCaseHistory(Action):
     def name(self) -> str:
         return "action_case_history"
@@ -174,12 +192,16 @@ class ActionCaseHistory(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         candidates = reference_candidates(tracker.latest_message.get("text") or "")
-        if not candidates:
-            return [control_result("which_case"), SlotSet("my_view", None)]
         try:
             me = await _me(tracker)
             if me is None:
                 return [control_result("no_cases")]
+            if not candidates:
+                cases = await run_db(my_view.my_cases, me.id)
+                if not cases:
+                    return [control_result("no_cases"), SlotSet("my_view", None)]
+                dispatcher.utter_message(text=say("choose_case"), buttons=case_buttons(cases))
+                return [control_result("which_case"), SlotSet("my_view", None)]
             for reference in candidates:
                 record = await run_db(my_view.last_said_about, me.id, reference)
                 if record is not None:
@@ -250,11 +272,39 @@ class ActionSupervisionOutcomes(Action):
             if me is None:
                 return [control_result("not_enrolled")]
             sessions = await run_db(my_view.outcomes_since_last_look, me.id)
+            if not sessions:
+                seen = await run_db(my_view.latest_outcomes, me.id)
         except RecordsUnavailable:
             return [control_result("records_unavailable")]
         except (AccessDenied, StoreError) as error:
             logger.warning("supervision outcomes not read: %s", type(error).__name__)
             return [control_result("not_enrolled")]
-        if not sessions:
-            return [control_result("no_supervision"), SlotSet("my_view", None)]
-        return [control_result("found"), SlotSet("my_view", outcome_lines(sessions))]
+        if sessions:
+            return [control_result("found"), SlotSet("my_view", outcome_lines(sessions))]
+        if seen:
+            return [control_result("seen_before"), SlotSet("my_view", outcome_lines(seen))]
+        return [control_result("no_supervision"), SlotSet("my_view", None)]
+
+
+class ActionSupervisionNews(Action):
+    """On a greeting: one calm line, with a button, when supervision outcomes are waiting
+    that the worker has not seen. Marks nothing seen (that happens when they ask), never
+    enrols a stranger, and says nothing at all when there is nothing new or the records
+    cannot be read: the greeting goes on regardless."""
+
+    def name(self) -> str:
+        return "action_supervision_news"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            me = await run_db(who, channel_of(tracker), tracker.sender_id, False)
+            if me is not None and await run_db(my_view.has_unseen_outcomes, me.id):
+                dispatcher.utter_message(
+                    text=say("supervision_news"),
+                    buttons=[{"title": say("supervision_news_button"), "payload": NEWS_PAYLOAD}],
+                )
+        except (RecordsUnavailable, AccessDenied, StoreError) as error:
+            logger.info("supervision news not checked: %s", type(error).__name__)
+        return []

@@ -3,7 +3,7 @@ supervision_agenda, my_view): who is writing, the words in prompts.yml, and the
 walk-through's queue of items.
 
 Who is writing is worked out afresh on every turn from the chat's channel and sender id
-(``actions.services.identity.resolve_person``); a slot or the text never says who
+(``actions.services.identity.who``); a slot or the text never says who
 someone is. Slots only hold the conversation's place, and every service call checks the
 acting person against the records again.
 """
@@ -23,8 +23,7 @@ from rasa_sdk import Tracker
 from actions.bank.prompts import PROMPTS_FILE
 from actions.debrief_state import RecordsUnavailable, channel_of, run_db
 from actions.services.access import AccessDenied, PersonRef
-from actions.services.identity import IdentityRefused, resolve_person
-from actions.store.db import session_scope
+from actions.services.identity import IdentityRefused, who
 from actions.store.repository import StoreError
 
 logger = logging.getLogger(__name__)
@@ -160,20 +159,9 @@ def say(key: str, **values: Any) -> str:
 # --- who is writing -----------------------------------------------------------------------
 
 
-def _resolve(channel: str, sender_id: str) -> PersonRef | None:
-    """The active person behind this chat, or None when they are refused (unknown with
-    auto-enrolment off, or deactivated). One transaction."""
-    try:
-        with session_scope() as session:
-            return PersonRef.of(resolve_person(session, channel, sender_id))
-    except IdentityRefused as refused:
-        logger.info("chat sender refused: %s", type(refused).__name__)
-        return None
-
-
 async def acting_person(tracker: Tracker) -> PersonRef | None:
     """Who is writing, from the tracker's sender id and input channel only."""
-    return await run_db(_resolve, channel_of(tracker), tracker.sender_id)
+    return await run_db(who, channel_of(tracker), tracker.sender_id)
 
 
 # --- small formatting helpers ---------------------------------------------------------

@@ -6,7 +6,8 @@
 3. else, only when ``SUPERVISION_AUTO_ENROL`` is true (the default), a new worker.
 
 A deactivated person is refused (``PersonDeactivated``), and so is an unknown sender
-when auto-enrolment is off (``UnknownSender``).
+when auto-enrolment is off (``UnknownSender``). ``who`` is the one-transaction form the
+actions use: the person as a ``PersonRef``, or None when refused.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import logging
 
 from sqlalchemy.orm import Session
 
+from actions.services.access import PersonRef
 from actions.settings import get_settings
 from actions.store import people, repository
+from actions.store.db import session_scope
 from actions.store.models import Person
 from actions.store.repository import InvalidValue, StoreError
 
@@ -41,8 +44,12 @@ def require_active(person: Person) -> Person:
     return person
 
 
-def resolve_person(session: Session, channel: str, sender_id: str) -> Person:
-    """The active person behind (channel, sender_id); see the module's docstring."""
+def resolve_person(
+    session: Session, channel: str, sender_id: str, enrol: bool | None = None
+) -> Person:
+    """The active person behind (channel, sender_id); see the module's docstring.
+    ``enrol=False`` never enrols (an unknown sender is ``UnknownSender``); by default
+    the ``SUPERVISION_AUTO_ENROL`` setting decides."""
     for name, value in (("channel", channel), ("sender_id", sender_id)):
         if not isinstance(value, str) or not value.strip():
             raise InvalidValue(f"{name} must be a non-empty string")
@@ -50,8 +57,20 @@ def resolve_person(session: Session, channel: str, sender_id: str) -> Person:
     if person is None:
         person = people.find_by_id_or_external_id(session, sender_id)
     if person is None:
-        if not get_settings().auto_enrol:
+        if not (get_settings().auto_enrol if enrol is None else enrol):
             logger.warning("Unknown %s sender refused (auto-enrolment is off)", channel)
             raise UnknownSender(f"no person for this {channel} sender")
         person = repository.get_or_create_person_for_sender(session, channel, sender_id)
     return require_active(person)
+
+
+def who(channel: str, sender_id: str, enrol: bool | None = None) -> PersonRef | None:
+    """The active person behind this chat, in one transaction; None when the sender is
+    refused (deactivated, or unknown with auto-enrolment off). An empty channel or
+    sender id is ``InvalidValue``."""
+    try:
+        with session_scope() as session:
+            return PersonRef.of(resolve_person(session, channel, sender_id, enrol))
+    except IdentityRefused as refused:
+        logger.info("chat sender refused: %s", type(refused).__name__)
+        return None

@@ -17,7 +17,7 @@ from actions.services.shared_records import ActionView, action_view
 from actions.services.supervision_sessions import SessionView, set_action_status, view_of
 from actions.store import supervision as sessions
 from actions.store.db import session_scope
-from actions.store.models import Case, Concern, Debrief, Person, utc_now
+from actions.store.models import Case, Concern, Debrief, Person, SupervisionSession, utc_now
 from actions.store.repository import normalise_reference
 
 CLOSED_FOR_ME = ("closed", "not_applicable")  # closed in supervision, or by my decision
@@ -43,6 +43,12 @@ class MyConcern:
 class MyOpenItems:
     concerns: tuple[MyConcern, ...]
     actions: tuple[ActionView, ...]  # agreed actions I own
+
+
+@dataclass(frozen=True)
+class MyCase:
+    reference: str
+    last_debrief: date  # the day of my last finished, paused or stopped debrief of it
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,25 @@ def last_said_about(worker_id: str, case_reference: str) -> DebriefRecord | None
         return _record(debrief) if debrief is not None else None
 
 
+def my_cases(worker_id: str) -> tuple[MyCase, ...]:
+    """My cases that I have debriefed (finished, paused or stopped), the most recently
+    debriefed first, each with the day of its last debrief."""
+    with session_scope() as s:
+        me = access.acting_person(s, worker_id)
+        query = (
+            select(Case.reference, Debrief.completed_at, Debrief.started_at)
+            .join(Debrief, Debrief.case_id == Case.id)
+            .where(Case.owner_id == me.id, Debrief.status.in_(LAST_TIME_STATUSES))
+        )
+        last: dict[str, datetime] = {}
+        for reference, completed_at, started_at in s.execute(query):
+            when = completed_at or started_at
+            if reference not in last or when > last[reference]:
+                last[reference] = when
+        ordered = sorted(sorted(last.items()), key=lambda item: item[1], reverse=True)
+        return tuple(MyCase(reference, when.date()) for reference, when in ordered)
+
+
 def open_my_debrief(actor_id: str, debrief_id: str) -> DebriefRecord:
     """One of my debriefs in full; anyone else's is refused (``AccessDenied``)."""
     with session_scope() as s:
@@ -168,6 +193,36 @@ def outcomes_since_last_look(worker_id: str, mark_seen: bool = True) -> tuple[Se
             for session in unseen:
                 session.worker_seen_at = now
         return views
+
+
+def has_unseen_outcomes(worker_id: str) -> bool:
+    """Whether a supervision of mine was completed since I last looked (nothing marked)."""
+    with session_scope() as s:
+        me = access.acting_person(s, worker_id)
+        query = (
+            select(SupervisionSession.id)
+            .where(
+                SupervisionSession.worker_id == me.id,
+                SupervisionSession.status == "completed",
+                SupervisionSession.worker_seen_at.is_(None),
+            )
+            .limit(1)
+        )
+        return s.execute(query).first() is not None
+
+
+def latest_outcomes(worker_id: str, limit: int = 3) -> tuple[SessionView, ...]:
+    """My most recently completed supervisions, newest first, seen or not (nothing is
+    marked seen)."""
+    with session_scope() as s:
+        me = access.acting_person(s, worker_id)
+        query = (
+            select(SupervisionSession)
+            .where(SupervisionSession.worker_id == me.id, SupervisionSession.status == "completed")
+            .order_by(SupervisionSession.completed_at.desc())
+            .limit(max(limit, 0))
+        )
+        return tuple(view_of(s, session) for session in s.execute(query).scalars())
 
 
 def mark_action_done(worker_id: str, action_id: str) -> ActionView:

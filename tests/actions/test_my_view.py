@@ -11,6 +11,7 @@ import pytest
 from actions import supervision_form
 from actions.my_view import (
     ActionCaseHistory,
+    ActionSupervisionNews,
     ActionSupervisionOutcomes,
     ActionWhatsOpen,
     reference_candidates,
@@ -192,7 +193,7 @@ def test_what_came_out_of_supervision(chat, world, monkeypatch):
         text="what came out of supervision?",
         intent="ask_supervision_outcomes",
     )
-    assert again.control_result == "no_supervision"  # nothing new since I looked
+    assert again.control_result == "seen_before"  # nothing new since I looked
 
 
 def test_supervision_outcomes_are_only_my_own(chat, world, monkeypatch):
@@ -204,3 +205,62 @@ def test_supervision_outcomes_are_only_my_own(chat, world, monkeypatch):
         intent="ask_supervision_outcomes",
     )
     assert turn.control_result == "no_supervision"
+
+
+def test_no_reference_offers_my_cases_as_buttons(chat, world):
+    sam = chat(world.sam)
+    turn = sam.run(ActionCaseHistory(), text="what did I say last time?", intent="ask_case_history")
+    assert turn.control_result == "which_case"
+    buttons = [b for m in turn.messages for b in m.get("buttons") or []]
+    assert [b["title"].split(" (")[0] for b in buttons] == ["CP-200", "CP-100"]  # latest first
+    assert buttons[1]["payload"] == "what did I say about case CP-100 last time?"
+
+
+def test_no_reference_and_no_cases(chat, world):
+    turn = chat(world.jo).run(
+        ActionCaseHistory(), text="what did I say last time?", intent="ask_case_history"
+    )
+    assert turn.control_result == "no_cases"
+
+
+def test_nothing_new_shows_the_latest_outcomes_seen_before(chat, world, monkeypatch):
+    monkeypatch.setattr(supervision_form, "today", lambda: dt.date(2026, 11, 30))
+    supervise_sam(chat, world)
+    sam = chat(world.sam)
+    sam.run(ActionSupervisionOutcomes(), text="what came out?", intent="ask_supervision_outcomes")
+    again = sam.run(
+        ActionSupervisionOutcomes(), text="what came out?", intent="ask_supervision_outcomes"
+    )
+    assert again.control_result == "seen_before"
+    assert again.slots["my_view"].startswith("Supervision with Morag Reid, completed")
+
+
+def test_a_greeting_mentions_unseen_outcomes_without_marking_them(chat, world, monkeypatch):
+    monkeypatch.setattr(supervision_form, "today", lambda: dt.date(2026, 11, 30))
+    sam = chat(world.sam)
+    quiet = sam.run(ActionSupervisionNews(), text="hello", intent="greet")
+    assert quiet.messages == []
+    supervise_sam(chat, world)
+    for _ in range(2):  # said again until Sam asks
+        news = sam.run(ActionSupervisionNews(), text="hello", intent="greet")
+        assert len(news.messages) == 1
+        assert news.messages[0]["buttons"] == [
+            {"title": "What came out of supervision?", "payload": "/ask_supervision_outcomes"}
+        ]
+    sam.run(ActionSupervisionOutcomes(), text="what came out?", intent="ask_supervision_outcomes")
+    assert sam.run(ActionSupervisionNews(), text="hello", intent="greet").messages == []
+
+
+def test_a_greeting_from_a_stranger_enrols_no_one_and_says_nothing(chat, world):
+    from sqlalchemy import func, select
+
+    from actions.store.db import session_scope
+    from actions.store.models import Person
+
+    with session_scope() as s:
+        before = s.execute(select(func.count()).select_from(Person)).scalar_one()
+    assert (
+        chat("someone-new").run(ActionSupervisionNews(), text="hi", intent="greet").messages == []
+    )
+    with session_scope() as s:
+        assert s.execute(select(func.count()).select_from(Person)).scalar_one() == before

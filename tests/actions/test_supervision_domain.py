@@ -35,7 +35,7 @@ RESULTS = {
     "action_complete_supervision": {"completed", "no_session", "not_yours"},
     "action_whats_open": {"found", "nothing_open", "not_enrolled"},
     "action_case_history": {"found", "which_case", "not_found", "no_cases"},
-    "action_supervision_outcomes": {"found", "no_supervision", "not_enrolled"},
+    "action_supervision_outcomes": {"found", "seen_before", "no_supervision", "not_enrolled"},
 }
 DEFAULTS = {
     "action_make_agenda": {"agenda_failed"},

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from actions.services.identity import PersonDeactivated, UnknownSender, resolve_person
+from actions.services.identity import PersonDeactivated, UnknownSender, resolve_person, who
 from actions.settings import get_settings
 from actions.store import people, repository
 from actions.store.db import session_scope
@@ -93,3 +93,40 @@ def test_the_debrief_service_uses_identity_resolution(auto_enrol_off):
         assert repository.get_debrief(s, debrief_id).person_id == jo.id
     with pytest.raises(UnknownSender):
         debriefs.open_debrief("rest", "not-enrolled")
+
+
+# --- who: the one-transaction form the actions use --------------------------------------
+
+
+def test_who_is_the_person_behind_the_chat():
+    with session_scope() as s:
+        jo = add_person(s, "jo.b", "Jo Bell", external_id="oidc|jo")
+        jo_id = jo.id
+    ref = who("web", "oidc|jo")
+    assert (ref.id, ref.name, ref.role, ref.active) == (jo_id, "Jo Bell", "worker", True)
+
+
+def test_who_enrols_an_unknown_sender_by_default():
+    ref = who("rest", "someone-new")
+    assert ref is not None and ref.role == "worker"
+    assert who("rest", "someone-new").id == ref.id
+
+
+def test_who_is_none_for_a_deactivated_person():
+    with session_scope() as s:
+        jo = add_person(s, "jo.b", "Jo Bell")
+        people.set_active(s, jo, False)
+        jo_id = jo.id
+    assert who("rest", jo_id) is None
+
+
+def test_who_is_none_for_an_unknown_sender_when_auto_enrolment_is_off(auto_enrol_off):
+    assert who("rest", "someone-new") is None
+    with session_scope() as s:
+        assert people_count(s) == 0
+
+
+def test_who_without_enrolment_does_not_enrol_a_stranger():
+    assert who("rest", "someone-new", enrol=False) is None
+    with session_scope() as s:
+        assert people_count(s) == 0

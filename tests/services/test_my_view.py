@@ -72,3 +72,31 @@ def test_the_owner_marks_an_action_done_and_no_one_else_can(world, jo_records):
         supervision.set_action_status(world.jo, action.id, "closed")  # the owner: done only
     assert my_view.mark_action_done(world.jo, action.id).status == "done"
     assert my_view.open_for_me(world.jo).actions == ()
+
+
+def test_my_cases_are_the_cases_i_debriefed_most_recent_first(world, jo_records):
+    with session_scope() as s:
+        add_debrief(s, s.get(Person, world.jo), "CP-300", status="in_progress")  # not yet
+    cases = my_view.my_cases(world.jo)
+
+    assert [c.reference for c in cases] == ["CP-200", "CP-100"]  # CP-200 was today
+    assert cases[0].last_debrief > cases[1].last_debrief
+    assert my_view.my_cases(world.sam) == ()
+
+
+def test_latest_outcomes_are_shown_seen_or_not_and_marked_nothing(world, jo_records):
+    assert my_view.latest_outcomes(world.jo) == ()
+    assert my_view.has_unseen_outcomes(world.jo) is False
+    ids = []
+    for _ in range(4):
+        session = supervision.start_session(world.sam, world.jo)
+        supervision.complete_session(world.sam, session.id)
+        ids.append(session.id)
+    assert my_view.has_unseen_outcomes(world.jo) is True
+    assert len(my_view.outcomes_since_last_look(world.jo)) == 4  # now seen
+    assert my_view.has_unseen_outcomes(world.jo) is False
+
+    latest = my_view.latest_outcomes(world.jo)
+    assert [o.id for o in latest] == ids[::-1][:3]  # newest first, three
+    assert [o.id for o in my_view.latest_outcomes(world.jo, limit=1)] == ids[-1:]
+    assert my_view.latest_outcomes(world.jody) == ()  # only my own
