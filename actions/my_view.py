@@ -73,10 +73,6 @@ def reference_candidates(text: str) -> list[str]:
     return list(dict.fromkeys(kept))[:MAX_REFERENCE_CANDIDATES]
 
 
-async def _me(tracker: Tracker):
-    return await acting_person(tracker)
-
-
 # --- what's open --------------------------------------------------------------------------
 
 
@@ -119,7 +115,7 @@ class ActionWhatsOpen(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         try:
-            me = await _me(tracker)
+            me = await acting_person(tracker)
             if me is None:
                 return [control_result("not_enrolled")]
             items = await run_db(my_view.open_for_me, me.id)
@@ -193,7 +189,7 @@ class ActionCaseHistory(Action):
     ) -> list[EventType]:
         candidates = reference_candidates(tracker.latest_message.get("text") or "")
         try:
-            me = await _me(tracker)
+            me = await acting_person(tracker)
             if me is None:
                 return [control_result("no_cases")]
             if not candidates:
@@ -268,7 +264,7 @@ class ActionSupervisionOutcomes(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         try:
-            me = await _me(tracker)
+            me = await acting_person(tracker)
             if me is None:
                 return [control_result("not_enrolled")]
             sessions = await run_db(my_view.outcomes_since_last_look, me.id)
