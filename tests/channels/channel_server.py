@@ -29,6 +29,9 @@ from channels.socketio import SecureSocketIOInput
 from channels.web import WebInput
 
 BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+# A message the echo bot answers with nothing, as Rasa does when a custom action fails
+# (e.g. the action server is restarting).
+SILENT = "(stay silent)"
 
 
 class EchoAgent:
@@ -45,6 +48,8 @@ class EchoAgent:
                 "metadata": message.metadata,
             }
         )
+        if message.text == SILENT:
+            return
         tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
         tracker.update(UserUttered(message.text, metadata=message.metadata))
         text = f"Echo for {message.sender_id}: {message.text}"

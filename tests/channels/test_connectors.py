@@ -25,7 +25,9 @@ from actions.identity.config import DEV_AUDIENCE, DEV_ISSUER
 from actions.identity.tokens import ensure_dev_secret, issue_dev_token
 from actions.store import db
 from actions.store.models import Person
+from channels import common
 from devtools.servers import PROJECT_ROOT, free_port
+from tests.channels.channel_server import SILENT
 
 RATE_LIMIT = 5
 MAX_CHARS = 1000
@@ -424,6 +426,19 @@ def test_socketio_limits_and_malformed_messages_get_plain_notices(clients, serve
     assert tab.sio.connected, "a bad message does not end the session"
     texts = [m["text"] for m in server.received() if m["sender_id"] == user]
     assert texts == [f"message {n}" for n in range(RATE_LIMIT)]
+
+
+def test_rest_says_send_it_again_when_the_bot_said_nothing(server):
+    status, _, body = server.post_message(server.token(new_user()), {"message": SILENT})
+    assert status == 200
+    assert [m["text"] for m in body] == [common.NO_REPLY]
+
+
+def test_socketio_says_send_it_again_when_the_bot_said_nothing(clients, server):
+    tab = clients(server.token(new_user()))
+    tab.emit("user_uttered", {"message": SILENT})
+    tab.wait_for("bot_uttered")
+    assert [m["text"] for m in tab.of("bot_uttered")] == [common.NO_REPLY]
 
 
 def test_socketio_refuses_other_origins(clients, server):
