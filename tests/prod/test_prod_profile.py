@@ -94,9 +94,21 @@ class Profile:
     def token_for(self, subject: str) -> str:
         return sign_token(self.state / "secrets" / "dev_token.key", subject)
 
-    def last_upstreams(self) -> list[tuple[int, str]]:
-        """(port, status) of each Rasa server nginx tried for the last request."""
-        line = (self.state / "nginx" / "access.log").read_text().splitlines()[-1]
+    def webhook_log_lines(self) -> list[str]:
+        """The access log's lines for chat messages (health checks left out)."""
+        lines = (self.state / "nginx" / "access.log").read_text().splitlines()
+        return [line for line in lines if '"POST /webhooks/rest/webhook' in line]
+
+    def upstreams_of_message(self, number: int, timeout: float = 10) -> list[tuple[int, str]]:
+        """(port, status) of each Rasa server nginx tried for chat message `number`
+        (0-based, in the order sent). nginx writes the log line after it has sent the
+        response, so the client can hold the reply before the line exists: wait for it."""
+        deadline = time.monotonic() + timeout
+        while len(lines := self.webhook_log_lines()) <= number:
+            if time.monotonic() > deadline:
+                pytest.fail(f"nginx logged no chat message {number} within {timeout:.0f} s")
+            time.sleep(0.05)
+        line = lines[number]
         ports = re.findall(r"127\.0\.0\.1:(\d+)", line.split("upstream=", 1)[1])
         statuses = line.split("upstream_status=", 1)[1].split(" request_time")[0].split(", ")
         return list(zip(map(int, ports), statuses, strict=True))
@@ -230,7 +242,8 @@ def test_conversation_survives_killing_its_rasa_server(profile):
     assert events > 0, "the conversation is in PostgreSQL's tracker store"
     assert _answers(profile, worker.sender) == 3, "the answers are in PostgreSQL's records"
 
-    serving, status = profile.last_upstreams()[-1]
+    # Only this test sends chat messages through this profile: four so far.
+    ((serving, status),) = profile.upstreams_of_message(3)
     assert status == "200" and serving in profile.rasa_ports
     os.kill(profile.rasa_pid(serving), signal.SIGKILL)
     # The next message, not one in flight: a request already sent to a server as it
@@ -239,7 +252,7 @@ def test_conversation_survives_killing_its_rasa_server(profile):
 
     replies = worker.send(worker.answer_for("visit_date"), timeout=120)
     assert worker.asked_question(replies) == "visit_type", "carried on at the next question"
-    tried = profile.last_upstreams()
+    tried = profile.upstreams_of_message(4)
     (survivor,) = set(profile.rasa_ports) - {serving}
     assert tried[-1] == (survivor, "200"), f"nginx went to the other server: {tried}"
     assert _answers(profile, worker.sender) == 4
