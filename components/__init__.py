@@ -1,7 +1,7 @@
 """Rasa-side code loaded into the Rasa server: custom NLU components, the tracker store,
-and one speed fix to Rasa itself (components/action_response.py), applied here because
-Rasa imports this package when it loads the model."""
+and speed fixes to Rasa itself (components/rasa_speedups.py), applied here because Rasa
+imports this package when it loads the model."""
 
-from components import action_response
+from components import rasa_speedups
 
-action_response.apply()
+rasa_speedups.apply()

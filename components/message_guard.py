@@ -39,9 +39,7 @@ DEFAULT_COMMAND_INTENTS = [
 ]
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class LongMessageGuard(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -1,0 +1,110 @@
+"""Two speed fixes to Rasa 3.6's server, each found by profiling a debrief turn.
+
+1. Rasa checks every action-server response with ``jsonschema.validate``, which first
+   re-checks the whole response schema (Rasa's event schema) against its meta-schema:
+   about 64 ms per call on an idle core, two calls a turn for this bot, the largest
+   single cost in the profile (README, Performance). The schema is a constant, so it is
+   checked once here and one validator serves every call; responses are judged exactly
+   as before, and an invalid one raises the same ``ValidationError`` and message.
+2. Reading a conversation back from the tracker store turns each stored event into its
+   class with ``Event.resolve_by_type``, which walks every subclass of ``Event`` (with
+   ``inspect.isabstract`` on each) for every event: ~75% of the ~130 ms it took to read
+   a finished debrief's 413 events. The name-to-class table is built once here, and
+   built again if a name is missing (a custom event class imported later), so the
+   answer is the one Rasa's walk gives.
+
+Rasa imports ``components`` when it loads the model (the NLU pipeline names
+``components.message_guard``), which applies these. Only Rasa 3.6 is patched: the
+patched methods are internal and may change in another release.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Dict, Text, Type
+
+import rasa
+from jsonschema import validators
+from jsonschema.exceptions import best_match
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import all_subclasses
+
+logger = logging.getLogger(__name__)
+
+PATCHED_RASA_SERIES = "3.6."
+
+
+@functools.lru_cache(maxsize=1)
+def response_validator() -> Any:
+    spec = RemoteAction.action_response_format_spec()
+    validator_class = validators.validator_for(spec)
+    validator_class.check_schema(spec)
+    return validator_class(spec)
+
+
+def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    """``RemoteAction._validate_action_result`` with the validator built once."""
+    error = best_match(response_validator().iter_errors(result))
+    if error is None:
+        return True
+    error.message += (
+        ". Failed to validate Action server response from API, make sure your response "
+        "from the Action endpoint is valid. For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
+
+
+class EventClasses:
+    """Event type name -> class, as the first match in Rasa's subclass walk."""
+
+    def __init__(self) -> None:
+        self.by_name: Dict[Text, Type[Event]] = {}
+
+    def rebuild(self) -> None:
+        by_name: Dict[Text, Type[Event]] = {}
+        for cls in all_subclasses(Event):
+            by_name.setdefault(cls.type_name, cls)
+        self.by_name = by_name
+
+    def find(self, type_name: Text) -> Type[Event] | None:
+        found = self.by_name.get(type_name)
+        if found is None:
+            self.rebuild()
+            found = self.by_name.get(type_name)
+        return found
+
+
+EVENT_CLASSES = EventClasses()
+
+
+def resolve_event_by_type(
+    type_name: Text, default: Type[Event] | None = None
+) -> Type[Event] | None:
+    """``Event.resolve_by_type`` with the name-to-class table built once."""
+    found = EVENT_CLASSES.find(type_name)
+    if found is not None:
+        return found
+    if type_name == "topic":
+        return None  # as Rasa: old TopicSet events are skipped
+    if default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
+def apply() -> bool:
+    """Install both fixes on Rasa 3.6; returns whether they are installed."""
+    if not rasa.__version__.startswith(PATCHED_RASA_SERIES):
+        logger.warning(
+            "Rasa %s is not %sx: the speed fixes in %s are not applied.",
+            rasa.__version__,
+            PATCHED_RASA_SERIES,
+            __name__,
+        )
+        return False
+    RemoteAction._validate_action_result = validate_action_result
+    Event.resolve_by_type = staticmethod(resolve_event_by_type)
+    return True

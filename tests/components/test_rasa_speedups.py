@@ -1,0 +1,94 @@
+"""Rasa's speed fixes give the answers Rasa's own code gives: the action-server response
+check judges every response as the stock ``jsonschema.validate`` does, and each event
+name resolves to the class Rasa's subclass walk finds."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.utils.common import all_subclasses
+
+import components  # noqa: F401  (installs the fixes, as Rasa's model load does)
+from components import rasa_speedups
+
+RESPONSES = [
+    {},
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "case_reference", "value": "C-1"}]},
+    {"events": [{"event": "followup", "name": "action_listen"}], "responses": [{"text": "ok"}]},
+    {"events": [{"event": "active_loop", "name": None}]},
+    {"events": "not a list"},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": "slot", "name": 3}]},
+    {"responses": "no"},
+    {"responses": ["not an object"]},
+    [],
+    "text",
+]
+
+
+def _stock(result) -> str | None:
+    try:
+        jsonschema.validate(result, RemoteAction.action_response_format_spec())
+    except jsonschema.ValidationError as error:
+        return error.message
+    return None
+
+
+def test_the_fixes_are_installed_on_rasa_3_6():
+    assert RemoteAction._validate_action_result is rasa_speedups.validate_action_result
+    assert Event.resolve_by_type is rasa_speedups.resolve_event_by_type
+
+
+@pytest.mark.parametrize("result", RESPONSES)
+def test_each_response_is_judged_as_the_stock_check_judges_it(result):
+    expected = _stock(result)
+    action = RemoteAction("action_ask_visit_date", None)
+    if expected is None:
+        assert action._validate_action_result(result) is True
+        return
+    with pytest.raises(jsonschema.ValidationError) as raised:
+        action._validate_action_result(result)
+    assert raised.value.message.startswith(expected + ". Failed to validate Action server")
+
+
+def _walked(type_name: str):
+    """The class Rasa 3.6's own ``Event.resolve_by_type`` returns."""
+    return next(cls for cls in all_subclasses(Event) if cls.type_name == type_name)
+
+
+@pytest.mark.parametrize("event_class", sorted(all_subclasses(Event), key=lambda c: c.__name__))
+def test_every_event_name_resolves_to_the_class_rasa_finds(event_class):
+    assert Event.resolve_by_type(event_class.type_name) is _walked(event_class.type_name)
+
+
+def test_unknown_names_are_treated_as_rasa_treats_them():
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+
+
+def test_an_event_class_defined_later_is_found():
+    class NoteAdded(Event):  # a custom event imported after the table was built
+        type_name = "test_note_added"
+
+        def __eq__(self, other):
+            return isinstance(other, NoteAdded)
+
+        def as_story_string(self):
+            return None
+
+    assert Event.resolve_by_type("test_note_added") is NoteAdded
+
+
+def test_events_read_back_from_dicts_are_the_same_events():
+    events = [
+        UserUttered("the visit went badly", {"name": "inform", "confidence": 0.9}),
+        ActionExecuted("action_ask_visit_date"),
+        SlotSet("case_reference", "C-12"),
+    ]
+    assert Event.from_parameters(events[2].as_dict()) == events[2]
+    assert [Event.from_parameters(e.as_dict()) for e in events] == events
