@@ -4,10 +4,23 @@ name resolves to the class Rasa's subclass walk finds."""
 
 from __future__ import annotations
 
+import copy
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
 import components  # noqa: F401  (installs the fixes, as Rasa's model load does)
@@ -40,6 +53,7 @@ def _stock(result) -> str | None:
 def test_the_fixes_are_installed_on_rasa_3_6():
     assert RemoteAction._validate_action_result is rasa_speedups.validate_action_result
     assert Event.resolve_by_type is rasa_speedups.resolve_event_by_type
+    assert DialogueStateTracker.applied_events is rasa_speedups.applied_events
 
 
 @pytest.mark.parametrize("result", RESPONSES)
@@ -92,3 +106,57 @@ def test_events_read_back_from_dicts_are_the_same_events():
     ]
     assert Event.from_parameters(events[2].as_dict()) == events[2]
     assert [Event.from_parameters(e.as_dict()) for e in events] == events
+
+
+def _conversation() -> list[Event]:
+    """A form with an unhappy path, a revert and a restart: every branch of
+    ``applied_events``."""
+    return [
+        ActionExecuted("action_listen"),
+        UserUttered("debrief please", {"name": "start_debrief", "confidence": 1.0}),
+        ActionExecuted("debrief_form"),
+        ActiveLoop("debrief_form"),
+        SlotSet("requested_slot", "case_reference"),
+        ActionExecuted("action_listen"),
+        UserUttered("why do you ask", {"name": "ask_why", "confidence": 1.0}),
+        ActionExecutionRejected("debrief_form"),
+        ActionExecuted("action_explain_question"),
+        ActionExecuted("debrief_form"),
+        ActionExecuted("action_listen"),
+        UserUttered("C-12", {"name": "inform", "confidence": 1.0}),
+        ActionExecuted("debrief_form"),
+        SlotSet("case_reference", "C-12"),
+        ActionExecuted("action_listen"),
+        UserUttered("oops", {"name": "inform", "confidence": 1.0}),
+        UserUtteranceReverted(),
+        ActionExecuted("action_back"),
+        ActionReverted(),
+        ActiveLoop(None),
+        Restarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("hello", {"name": "greet", "confidence": 1.0}),
+    ]
+
+
+def test_applied_events_are_rasa_own_after_every_event():
+    tracker = DialogueStateTracker("worker-1", [])
+    for event in _conversation():
+        tracker.update(event)
+        assert tracker.applied_events() == rasa_speedups.STOCK_APPLIED_EVENTS(tracker)
+
+
+def test_applied_events_are_a_fresh_list_each_time():
+    tracker = DialogueStateTracker.from_events("worker-1", _conversation()[:14])
+    first = tracker.applied_events()
+    first.clear()
+    assert tracker.applied_events() == rasa_speedups.STOCK_APPLIED_EVENTS(tracker) != []
+
+
+def test_a_copied_tracker_that_goes_on_differently_gets_its_own_events():
+    tracker = DialogueStateTracker.from_events("worker-1", _conversation()[:14])
+    tracker.applied_events()
+    other = copy.deepcopy(tracker)
+    other.update(ActionExecuted("action_pause_debrief"))
+    assert other.applied_events() == rasa_speedups.STOCK_APPLIED_EVENTS(other)
+    assert tracker.applied_events() == rasa_speedups.STOCK_APPLIED_EVENTS(tracker)
+    assert len(other.applied_events()) == len(tracker.applied_events()) + 1
