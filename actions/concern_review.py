@@ -3,6 +3,8 @@ it to supervision, add context, say why it doesn't apply, or decide later.
 
 A small form: ``review_decision`` (and ``review_note`` when the choice needs words) is
 asked once per concern code left in ``review_codes``; each decision is saved at once.
+After "add context" the note is saved privately and ``review_share`` asks whether the
+concern goes to supervision with it: only a yes shares them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.bank.answers import clean_text
+from actions.bank.answers import AnswerNotUnderstood, clean_text, parse_yes_no
 from actions.bank.prompts import cached_prompts
 from actions.debrief_state import RecordsUnavailable, control_result, run_db
 from actions.services import concern_review
@@ -41,7 +43,10 @@ class ValidateConcernReviewForm(FormValidationAction):
     ) -> list[str]:
         if not _pending(tracker):
             return []
-        if tracker.get_slot("review_decision") in concern_review.DECISIONS_NEEDING_A_NOTE:
+        decision = tracker.get_slot("review_decision")
+        if decision in concern_review.DECISIONS_OFFERING_TO_SHARE:
+            return ["review_decision", "review_note", "review_share"]
+        if decision in concern_review.DECISIONS_NEEDING_A_NOTE:
             return ["review_decision", "review_note"]
         return ["review_decision"]
 
@@ -63,28 +68,67 @@ class ValidateConcernReviewForm(FormValidationAction):
         if not note:
             dispatcher.utter_message(text=cached_prompts().problem("empty"))
             return {"review_note": None}
-        return await self._decide(tracker, dispatcher, tracker.get_slot("review_decision"), note)
+        decision = tracker.get_slot("review_decision")
+        if decision not in concern_review.DECISIONS_OFFERING_TO_SHARE:
+            return await self._decide(tracker, dispatcher, decision, note)
+        # Saved now, privately; the form then asks whether it goes to supervision.
+        if not await self._record(tracker, dispatcher, decision, note):
+            return {"review_note": None}
+        return {"review_note": note}
 
-    async def _decide(
-        self, tracker: Tracker, dispatcher: CollectingDispatcher, decision: str, note: str | None
+    async def validate_review_share(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        pending = _pending(tracker)
+        try:
+            share = parse_yes_no(clean_text(str(value))).value == "yes"
+        except AnswerNotUnderstood as problem:
+            dispatcher.utter_message(text=cached_prompts().problem(problem.reason))
+            return {"review_share": None}
+        if share:
+            pending = _pending(tracker)
+            debrief_id = tracker.get_slot("review_debrief_id")
+            try:
+                await run_db(concern_review.share_with_note, debrief_id, pending[0])
+            except RecordsUnavailable:
+                dispatcher.utter_message(text=cached_prompts().texts["records_unavailable"])
+                return {"review_share": None}
+        # Said either way, so a reply read as "not yes" is never a silent surprise.
+        outcome = "review_note_shared" if share else "review_note_private"
+        dispatcher.utter_message(text=cached_prompts().texts[outcome])
+        return self._next_concern(tracker)
+
+    async def _record(
+        self, tracker: Tracker, dispatcher: CollectingDispatcher, decision: str, note: str | None
+    ) -> bool:
+        """Save the decision on the concern under review; False (and said) on failure."""
         try:
             await run_db(
                 concern_review.record_decision,
                 tracker.get_slot("review_debrief_id"),
-                pending[0],
+                _pending(tracker)[0],
                 decision,
                 note,
             )
         except RecordsUnavailable:
             dispatcher.utter_message(text=cached_prompts().texts["records_unavailable"])
+            return False
+        return True
+
+    async def _decide(
+        self, tracker: Tracker, dispatcher: CollectingDispatcher, decision: str, note: str | None
+    ) -> dict[str, Any]:
+        if not await self._record(tracker, dispatcher, decision, note):
             return {"review_decision": None, "review_note": None}
-        # Clearing both slots makes the form ask about the next concern, if any.
+        return self._next_concern(tracker)
+
+    @staticmethod
+    def _next_concern(tracker: Tracker) -> dict[str, Any]:
+        # Clearing the slots makes the form ask about the next concern, if any.
         return {
-            "review_codes": pending[1:],
+            "review_codes": _pending(tracker)[1:],
             "review_decision": None,
             "review_note": None,
+            "review_share": None,
             "control_result": "reviewed",
         }
 
@@ -137,6 +181,19 @@ class ActionAskReviewNote(Action):
         return []
 
 
+class ActionAskReviewShare(Action):
+    def name(self) -> str:
+        return "action_ask_review_share"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        prompts = cached_prompts()
+        buttons = [dict(b) for b in prompts.review_share_buttons]
+        dispatcher.utter_message(text=prompts.texts["review_share_note"], buttons=buttons)
+        return []
+
+
 class ActionStartReview(Action):
     """Queue the debrief's concern codes for review (none: the form ends at once)."""
 
@@ -158,5 +215,6 @@ class ActionStartReview(Action):
             SlotSet("review_total", len(codes)),
             SlotSet("review_decision", None),
             SlotSet("review_note", None),
+            SlotSet("review_share", None),
             control_result("review_started" if codes else "nothing_to_review"),
         ]

@@ -36,6 +36,9 @@ TEXTS = (
     "review_decision_unclear",
     "review_note_add_context",
     "review_note_not_applicable",
+    "review_share_note",
+    "review_note_shared",
+    "review_note_private",
 )
 
 
@@ -49,6 +52,7 @@ class Prompts:
     texts: dict[str, str]
     yes_no_buttons: list[dict]
     review_decisions: list[dict]
+    review_share_buttons: list[dict]
 
     def problem(self, reason: str) -> str:
         return self.answer_problems[reason]
@@ -63,8 +67,11 @@ def load_prompts(path: Path = PROMPTS_FILE) -> Prompts:
     missing = [r for r in ANSWER_PROBLEMS if not problems.get(r)]
     missing += [t for t in TEXTS if not document.get(t)]
     buttons = document.get("yes_no_buttons")
-    if not isinstance(buttons, list) or not all("title" in b and "payload" in b for b in buttons):
+    if not _are_buttons(buttons):
         missing.append("yes_no_buttons")
+    share_buttons = document.get("review_share_buttons")
+    if not _are_buttons(share_buttons):
+        missing.append("review_share_buttons")
     decisions = document.get("review_decisions")
     if not isinstance(decisions, list) or not all(
         {"id", "title", "synonyms"} <= set(d) for d in decisions
@@ -75,7 +82,17 @@ def load_prompts(path: Path = PROMPTS_FILE) -> Prompts:
     clean = {key: " ".join(str(value).split()) for key, value in problems.items()}
     texts = {key: " ".join(str(document[key]).split()) for key in TEXTS}
     return Prompts(
-        answer_problems=clean, texts=texts, yes_no_buttons=buttons, review_decisions=decisions
+        answer_problems=clean,
+        texts=texts,
+        yes_no_buttons=buttons,
+        review_decisions=decisions,
+        review_share_buttons=share_buttons,
+    )
+
+
+def _are_buttons(buttons: object) -> bool:
+    return isinstance(buttons, list) and all(
+        isinstance(b, dict) and "title" in b and "payload" in b for b in buttons
     )
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from actions.concerns.catalogue import ConcernInfo, cached_catalogue
-from actions.store import repository
+from actions.store import repository, sharing
 from actions.store.db import session_scope
 
 # decision -> stored concern status
@@ -21,6 +21,9 @@ DECISION_STATUS = {
     "later": "open",
 }
 DECISIONS_NEEDING_A_NOTE = ("add_context", "not_applicable")
+# After adding context the worker is asked whether the note goes to supervision; the
+# note stays private unless they say yes.
+DECISIONS_OFFERING_TO_SHARE = ("add_context",)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,20 @@ def record_decision(debrief_id: str, code: str, decision: str, note: str | None)
         for concern in repository.list_concerns(session, debrief_id):
             if concern.code == code:
                 repository.set_concern_status(session, concern.id, status, worker_note=note)
+
+
+def share_with_note(debrief_id: str, code: str) -> int:
+    """Take the debrief's concerns of ``code`` to supervision with the worker's note on
+    them (one transaction). Returns how many concerns were shared."""
+    shared = 0
+    with session_scope() as session:
+        for concern in repository.list_concerns(session, debrief_id):
+            if concern.code != code or not concern.worker_note:
+                continue
+            repository.set_concern_status(session, concern.id, "for_supervision")
+            sharing.share_concern_note(session, concern)
+            shared += 1
+    return shared
 
 
 def read_decision(text: str, decisions: list[dict]) -> str | None:

@@ -19,12 +19,23 @@ from actions.concerns.detector import detect, detect_many
 from actions.concerns.patterns import ReckonerSummary, pattern_concerns, reckoner_summary
 from actions.concerns.structured import RaisedConcern, concerns_from_answers
 from actions.services.identity import resolve_person
-from actions.store import repository
+from actions.store import repository, sharing
 from actions.store.db import session_scope
 
 logger = logging.getLogger(__name__)
 
 NO_CASE_YET = "not named yet"
+
+# The worker's choices at the end of a debrief (actions/bank/questions/96_sharing.yml):
+# which answers their supervisor sees, and whether they asked to talk about the impact
+# of the work on them. Anything but a clear "share" keeps things private.
+SHARE_CHOICE_QUESTION = "share_answers"
+IMPACT_TALK_QUESTION = "impact_talk"
+SHARED_BY_CHOICE = {
+    "all": sharing.SHAREABLE_QUESTIONS,
+    "for_supervision": ("for_supervision",),
+}
+NOT_SHAREABLE_VALUES = ("skipped",)
 
 
 def slot_value(question: Question, parsed: ParsedAnswer) -> str:
@@ -183,6 +194,8 @@ def finish_debrief(bank: QuestionBank, debrief_id: str, status: str) -> Finished
             _store_concerns(session, debrief_id, across_visits)
             concerns += across_visits
             reckoner = reckoner_summary(chronology)
+        if status == "completed":
+            apply_sharing_choices(session, debrief_id, answers)
         repository.set_debrief_status(session, debrief_id, status)
         return FinishedDebrief(
             case_reference=_reference(debrief),
@@ -190,6 +203,29 @@ def finish_debrief(bank: QuestionBank, debrief_id: str, status: str) -> Finished
             concerns=concerns,
             reckoner=reckoner,
         )
+
+
+def shared_question_ids(answers: dict) -> tuple[str, ...]:
+    """The shareable questions the worker chose to share (only those they answered)."""
+    choice = answers.get(SHARE_CHOICE_QUESTION)
+    wanted = SHARED_BY_CHOICE.get(choice.value if choice is not None else None, ())
+    return tuple(
+        qid for qid in wanted if qid in answers and answers[qid].value not in NOT_SHAREABLE_VALUES
+    )
+
+
+def apply_sharing_choices(session, debrief_id: str, answers: dict) -> None:
+    """Share exactly what the worker chose, in the caller's transaction: the chosen
+    answers are shared and every other shareable answer is kept private (also when an
+    earlier finish had shared it); the impact request is made only on a clear yes."""
+    chosen = shared_question_ids(answers)
+    for question_id in sharing.SHAREABLE_QUESTIONS:
+        if question_id in answers:
+            sharing.share_answer(session, debrief_id, question_id, question_id in chosen)
+    impact = answers.get(IMPACT_TALK_QUESTION)
+    asked = impact is not None and impact.value == "yes"
+    sharing.request_impact_talk(session, debrief_id, asked)
+    logger.info("debrief %s: %d answer(s) shared, impact talk %s", debrief_id, len(chosen), asked)
 
 
 def _for_answer(question_id: str, concern: RaisedConcern) -> RaisedConcern:

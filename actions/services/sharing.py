@@ -2,7 +2,12 @@
 worker shares it: concerns (taken to supervision in the concern review), the note on a
 concern, the answers to the ``for_supervision`` and impact questions, and a request to
 talk about the impact of the work on them. Each call checks the debrief is the
-worker's own and is one transaction."""
+worker's own and is one transaction.
+
+In the chat, the end-of-debrief choices (bank questions ``share_answers`` and
+``impact_talk``) are applied by ``debriefs.finish_debrief`` and a note added as context
+by ``concern_review.share_with_note``, each inside that step's own transaction with the
+same store functions; these calls are for changing one's mind later."""
 
 from __future__ import annotations
 

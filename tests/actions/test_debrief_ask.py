@@ -48,11 +48,13 @@ def ask(executor, make_tracker, domain, question_id: str) -> list[dict]:
 
 
 def test_every_debrief_question_has_a_registered_ask_action(executor, domain):
-    # The review of concerns at the end has its own two ask actions, and the supervisor's
-    # supervisee picker and walk-through one each (actions/supervision_*.py).
+    # The review of concerns at the end has its own three ask actions (decision, note,
+    # share the note?), and the supervisor's supervisee picker and walk-through one each
+    # (actions/supervision_*.py).
     review = {
         "action_ask_review_decision",
         "action_ask_review_note",
+        "action_ask_review_share",
         "action_ask_sup_choice",
         "action_ask_sup_note",
     }

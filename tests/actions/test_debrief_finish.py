@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from actions.debrief_finish import ActionFinishDebrief
 from actions.services import debriefs
-from actions.store.models import Concern
+from actions.store.db import session_scope
+from actions.store.models import Answer, Concern, Debrief
+from actions.store.sharing import SHAREABLE_QUESTIONS
 from tests.actions.action_helpers import (
     CASE_REFERENCE,
     bank_yaml,
@@ -150,3 +154,49 @@ def test_finish_when_the_records_are_unavailable(walked, monkeypatch):
     assert turn.slots == {"control_result": "records_unavailable", "review_debrief_id": None}
     assert debrief_row(debrief_id).status == "in_progress"
     assert conversation.slots["debrief_id"] == debrief_id
+
+
+def shared_rows(debrief_id: str) -> tuple[set[str], bool]:
+    """(ids of the shared answers, whether the worker asked to talk about the impact)."""
+    with session_scope() as session:
+        query = select(Answer).where(Answer.debrief_id == debrief_id)
+        shared = {a.question_id for a in session.execute(query).scalars() if a.shared_at}
+        return shared, session.get(Debrief, debrief_id).impact_requested_at is not None
+
+
+def test_finishing_shares_what_the_worker_chose(walked):
+    conversation = walked({**COMPLETED_PATH, "share_answers": "all", "impact_talk": "yes"})
+    debrief_id = conversation.slots["debrief_id"]
+    answered = {q for q in conversation.asked if q in SHAREABLE_QUESTIONS}
+    assert "for_supervision" in answered
+
+    turn = conversation.run(ActionFinishDebrief())
+
+    assert turn.control_result == "summary"
+    assert shared_rows(debrief_id) == (answered, True)
+    labels = summary_labels()
+    lines = turn.slots["summary_answers"].splitlines()
+    assert f"- {labels['share_answers']}: Share all of these" in lines
+    assert f"- {labels['impact_talk']}: Yes" in lines
+
+
+def test_only_what_to_take_to_supervision_is_shared(walked):
+    conversation = walked({"share_answers": "for_supervision", "impact_talk": "no"})
+    debrief_id = conversation.slots["debrief_id"]
+    conversation.run(ActionFinishDebrief())
+    assert shared_rows(debrief_id) == ({"for_supervision"}, False)
+
+
+@pytest.mark.parametrize("share, impact", [("none", "no"), ("skipped", "skipped")])
+def test_keeping_it_private_shares_nothing(walked, share, impact):
+    conversation = walked({"share_answers": share, "impact_talk": impact})
+    debrief_id = conversation.slots["debrief_id"]
+    conversation.run(ActionFinishDebrief())
+    assert shared_rows(debrief_id) == (set(), False)
+
+
+def test_an_early_end_shares_nothing(conversation):
+    conversation.walk({"threatened_or_hurt": "yes", "continue_after_safety": "no"})
+    debrief_id = conversation.slots["debrief_id"]
+    conversation.run(ActionFinishDebrief())
+    assert shared_rows(debrief_id) == (set(), False)

@@ -394,3 +394,27 @@ def test_every_question_type_never_fails_badly(bank, data, text):
             check_parse(question, text)
         return
     check_parse(data.draw(st.sampled_from(questions)), text)
+
+
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("Share all of these", "all"),
+        ("yes", "all"),
+        ("share them all with my supervisor", "all"),
+        ("Only what to take to supervision", "for_supervision"),
+        ("just what I want to take to supervision", "for_supervision"),
+        ("Keep them private", "none"),
+        ("no", "none"),
+        ("don't share them", "none"),
+        ("I'd rather keep them to myself", "none"),
+    ],
+)
+def test_what_the_supervisor_sees_is_read_from_plain_words(bank, typed, value):
+    assert parse_answer(bank.question("share_answers"), typed).value == value
+
+
+@pytest.mark.parametrize("typed", ["maybe", "keep them all private", "no, share them all"])
+def test_an_unclear_sharing_choice_is_asked_again_never_guessed(bank, typed):
+    with pytest.raises(AnswerNotUnderstood):
+        parse_answer(bank.question("share_answers"), typed)

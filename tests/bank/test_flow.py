@@ -77,12 +77,15 @@ def test_core_path_is_short_enough_for_a_quick_debrief(bank):
         "next_steps_who",
         "next_steps_by_when",
         "for_supervision",
+        "share_answers",
+        "impact_talk",
     ):
         assert qid in path, qid
     for set_id in DEEPER_SETS:
         assert not set(set_questions(bank, set_id)) & set(path), set_id
     assert "continue_after_safety" not in path
-    assert path[-1] == "for_supervision"
+    # The debrief ends with the worker's choices about what their supervisor sees.
+    assert path[-3:] == ["for_supervision", "share_answers", "impact_talk"]
     assert next_question(bank, answers) is None
     assert ended_early(bank, answers) is None
     assert progress(bank, answers) == (len(path), len(path))

@@ -189,7 +189,22 @@ def test_next_steps_questions(bank):
     assert ids.index("next_steps") < ids.index("next_steps_who") < ids.index("next_steps_by_when")
     assert bank.question("next_steps_by_when").type == "date"
     assert bank.question("next_steps_by_when").date_direction == "future"
-    assert bank.debrief_question_ids()[-1] == "for_supervision"
+    assert ids[-1] == "for_supervision"
+
+
+def test_the_debrief_ends_with_what_the_supervisor_sees(bank):
+    """After "what to take to supervision", the worker chooses what is shared: the
+    shareable answers (all, only what to take to supervision, or none) and whether to
+    ask to talk about the impact of the work on them."""
+    assert bank.debrief_question_ids()[-3:] == ["for_supervision", "share_answers", "impact_talk"]
+    choice = bank.question("share_answers")
+    assert choice.type == "choice"
+    assert [c.id for c in choice.choices] == ["all", "for_supervision", "none"]
+    assert bank.question("impact_talk").type == "yes_no"
+    assert bank.set_of("share_answers").intro, "the set says nothing is shared by default"
+    for qid in ("share_answers", "impact_talk"):
+        assert not bank.question(qid).raises
+        assert bank.question(qid).ask_when is None
 
 
 @pytest.mark.parametrize(

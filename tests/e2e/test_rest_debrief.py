@@ -59,8 +59,27 @@ def stored(bot: BotServers, sender: str):
         return debrief.status, answers, concerns
 
 
+def shared_with_supervisor(bot: BotServers, sender: str) -> tuple[set[str], bool]:
+    """The ids of the worker's shared answers, and whether they asked to talk about the
+    impact of the work on them (their latest debrief)."""
+    with db.session_scope(bot.database_url) as session:
+        debrief = (
+            session.execute(
+                select(Debrief)
+                .where(Debrief.sender_id == sender)
+                .order_by(Debrief.started_at.desc())
+            )
+            .scalars()
+            .first()
+        )
+        shared = {a.question_id for a in debrief.answers if a.shared_at is not None}
+        return shared, debrief.impact_requested_at is not None
+
+
 def test_complete_debrief_is_stored_answer_by_answer(servers):
-    worker = new_worker(servers)
+    worker = new_worker(
+        servers, share_answers="just what I want to take to supervision", impact_talk="yes"
+    )
     asked = worker.hold_debrief()
 
     assert asked[:3] == ["worker_safe_now", "threatened_or_hurt", "case_reference"], "safety first"
@@ -76,17 +95,27 @@ def test_complete_debrief_is_stored_answer_by_answer(servers):
     assert answers["child_seen_alone"] == ("no", None)
     assert answers["what_happened"][1] == worker.answers["what_happened"]
     assert {"unseen_child", "worker_relief", "hidden_men"} <= concerns
+    assert asked[-2:] == ["share_answers", "impact_talk"], "the worker chooses what is shared"
+    assert answers["share_answers"][0] == "for_supervision"
+    assert shared_with_supervisor(servers, worker.sender) == ({"for_supervision"}, True)
 
 
-def review_replies(worker: SimulatedWorker, decisions: list[tuple[str, str | None]]) -> str:
-    """Answer each "Concern k of n" prompt with the next decision (and note)."""
+Decision = tuple[str, str | None] | tuple[str, str | None, str | None]
+
+
+def review_replies(worker: SimulatedWorker, decisions: list[Decision]) -> str:
+    """Answer each "Concern k of n" prompt with the next decision (and note, and after a
+    note added as context, whether to take it to supervision)."""
     said = texts(worker.turns[-1].replies)
-    for decision, note in decisions:
+    for decision, note, *share in decisions:
         if "Concern " not in said:
             break
         said = texts(worker.send(decision))
         if note is not None:
             said = texts(worker.send(note))
+        if share and share[0] is not None:
+            assert "take this concern to supervision with your note" in said
+            said = texts(worker.send(share[0]))
     return said
 
 
@@ -98,8 +127,9 @@ def test_worker_reviews_each_concern_and_nothing_is_deleted(servers):
         worker,
         [
             ("Take to supervision", None),
-            ("I'd like to add some context", "Mum has just been bereaved."),
+            ("I'd like to add some context", "Mum has just been bereaved.", "/affirm"),
             ("it doesn't apply", "The nursery saw him alone on Monday."),
+            ("add context", "PRIVATE she asked me not to say.", "no"),
         ]
         + [("decide later", None)] * 10,
     )
@@ -111,10 +141,11 @@ def test_worker_reviews_each_concern_and_nothing_is_deleted(servers):
             .scalars()
             .all()
         )
-        statuses = {(c.status, c.worker_note) for c in rows}
-    assert ("for_supervision", None) in statuses
-    assert ("open", "Mum has just been bereaved.") in statuses
-    assert ("not_applicable", "The nursery saw him alone on Monday.") in statuses
+        statuses = {(c.status, c.worker_note, c.note_shared_at is not None) for c in rows}
+    assert ("for_supervision", None, False) in statuses
+    assert ("for_supervision", "Mum has just been bereaved.", True) in statuses, "shared on yes"
+    assert ("not_applicable", "The nursery saw him alone on Monday.", False) in statuses
+    assert ("open", "PRIVATE she asked me not to say.", False) in statuses, "private on no"
 
 
 def test_threatened_worker_hears_safety_message_at_once(servers):
