@@ -63,10 +63,38 @@ COMPILER_SOURCES = (
 
 PRIORITY = {"pseudo": 5, "hedge": 4, "past": 3, "hypothetical": 2, "negation": 1}
 SCOPED = ("negation", "past", "hypothetical")
-BOUNDARIES = ("terminate", "sentence")
+BOUNDARIES = ("terminate", "new_clause", "sentence")
+# A dash with a space before it opens or closes an aside ("Mum - not the kids - was ..."):
+# negation, time and "if" inside the aside stay there.
+ASIDE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 UNLESS_SUFFIX = "|unless"
 REQUIRES_SUFFIX = "|requires"
 WORKER_OBJECTS = frozenset({"me", "us", "myself"})
+# adverbs that may stand between an auxiliary and a passive participle ("I was just
+# shouted at"); "-ly" words count too
+PASSIVE_ADVERBS = frozenset(
+    {
+        "just",
+        "then",
+        "also",
+        "again",
+        "even",
+        "still",
+        "really",
+        "so",
+        "actually",
+        "nearly",
+        "almost",
+        "basically",
+        "literally",
+        "pretty",
+        "quite",
+        "very",
+        "verbally",
+        "n't",
+        "not",
+    }
+)
 # Words of almost every debrief, besides spaCy's English stop words. They only decide the
 # order in which rules matching the very same words are reported (see LegacyOrder).
 COMMON_EXTRA = frozenset({
@@ -795,6 +823,10 @@ class DocContext:
     triggers: list[Trigger] = field(default_factory=list)
     clause_bounds: list[tuple[int, int]] = field(default_factory=list)
     sentence_bounds: list[tuple[int, int]] = field(default_factory=list)
+    # clause bounds and the dashes of an aside: how far negation, time and "if" reach
+    aside_bounds: list[tuple[int, int]] = field(default_factory=list)
+    # and a comma before a new subject ("..., I'm scared"): how far negation reaches
+    negation_bounds: list[tuple[int, int]] = field(default_factory=list)
 
 
 class ConcernDoc:
@@ -926,21 +958,37 @@ class ConcernPipeline:
         for accepted, start, end in self.context_matcher.find(doc.sids):
             for terminal in accepted:
                 _, category, direction, window = rules[terminal]
-                if category in BOUNDARIES:
+                if category == "negation_end":
+                    context.negation_bounds.append((start, start + 1))
+                elif category == "new_clause":
+                    # "and I was ...": only the conjunction is the boundary; the words after
+                    # it only show that a new clause (with its own subject) starts there
+                    context.clause_bounds.append((start, start + 1))
+                elif category in BOUNDARIES:
                     context.clause_bounds.append((start, end))
                     if category == "sentence":
                         context.sentence_bounds.append((start, end))
                 else:
                     context.triggers.append(Trigger(category, direction, window, start, end))
+        text, starts, orths = doc.text, doc.starts, doc.orths
+        context.aside_bounds = list(context.clause_bounds)
+        for i, orth in enumerate(orths):
+            if orth in ASIDE_DASHES and starts[i] > 0 and text[starts[i] - 1].isspace():
+                context.aside_bounds.append((i, i + 1))
+        context.negation_bounds += context.aside_bounds
         context.triggers = _resolve_overlaps(context.triggers)
         return context
 
     def _judge(self, doc: ConcernDoc, hit: Hit, context: DocContext, extra: dict) -> None:
         clause = _scope(hit, context.clause_bounds, len(doc))
+        reach = _scope(hit, context.aside_bounds, len(doc))
+        negation_reach = _scope(hit, context.negation_bounds, len(doc))
         for trigger in context.triggers:
             if trigger.category == "hedge":
                 hit.hedged |= clause[0] <= trigger.start < clause[1]
-            elif _applies(trigger, hit, clause):
+            elif _applies(
+                trigger, hit, negation_reach if trigger.category == "negation" else reach
+            ):
                 setattr(hit, _FLAG[trigger.category], True)
         hit.experiencer = self._experiencer(doc, hit, clause)
         hit.blocked_by = self._blocked_by(hit, clause, context, extra, len(doc))
@@ -971,20 +1019,27 @@ class ConcernPipeline:
     def _experiencer(self, doc: ConcernDoc, hit: Hit, clause: tuple[int, int]) -> str | None:
         """Whose experience the hit describes: the nearest person mentioned before it.
 
-        A hit that itself names the worker ("frightened me") is the worker's. A worker
-        mention followed only by auxiliaries ("I was shouted at") is the object of a
-        passive, not the one acting, so it is skipped.
+        A hit that itself names the worker ("frightened me") is the worker's. For the
+        family's behaviour (hostility, avoidance), the worker named as an object before
+        the hit ("she shouted at me and threatened ...") or as the subject of a passive
+        ("I was shouted at") is not the one acting, so those mentions are skipped. The
+        worker's own feelings are never skipped this way ("mum said I was frightened").
         """
         lowers = doc.lowers
         worker = self.mentions["worker"]
-        if hit.rule.who == "worker" and (
+        worker_rule = hit.rule.who == "worker"
+        if worker_rule and (
             any(lowers[i] in worker for i in range(hit.start, hit.end))
             or (hit.end < len(doc) and lowers[hit.end] in WORKER_OBJECTS)
         ):
             return "worker"  # "frightened me", "it scared me"
         for i in range(hit.start - 1, clause[0] - 1, -1):
             kind = self._mention(doc, i)
-            if kind == "worker" and self._passive_between(doc, i, hit.start):
+            if (
+                kind == "worker"
+                and not worker_rule
+                and (lowers[i] in WORKER_OBJECTS or self._passive_between(doc, i, hit.start))
+            ):
                 continue
             if kind:
                 return kind
@@ -1006,8 +1061,13 @@ class ConcernPipeline:
         return None
 
     def _passive_between(self, doc: ConcernDoc, mention: int, start: int) -> bool:
+        """Only auxiliaries (and adverbs) between the worker and the hit: "I was (really)
+        shouted at". Adverbs alone ("I really shouted") are not a passive."""
         between = doc.lowers[mention + 1 : start]
-        return bool(between) and all(w in self.passive_aux for w in between)
+        aux = self.passive_aux
+        return any(w in aux for w in between) and all(
+            w in aux or w in PASSIVE_ADVERBS or (w.endswith("ly") and len(w) > 3) for w in between
+        )
 
 
 def _innermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1175,7 +1235,33 @@ def lemma_forms(lemmas: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def _spelling_variants(word: str) -> list[str]:
+    if word == "i":
+        return ["i", "i."]  # spaCy keeps a sentence-final "I." whole (as for initials)
     return [word, word.replace("'", "\u2019")] if "'" in word else [word]
+
+
+def _factorise(values: list[list[str]]) -> list[list[tuple[str, ...]]]:
+    """Equal-length word sequences as few position-by-position sets as possible, each set
+    sequence standing for exactly some of the values (every combination is a value)."""
+    groups: list[list[tuple[str, ...]]] = []
+    for value in dict.fromkeys(tuple(v) for v in values):
+        groups.append([(word,) for word in value])
+    merged = True
+    while merged:
+        merged = False
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                first, second = groups[a], groups[b]
+                differ = [i for i in range(len(first)) if set(first[i]) != set(second[i])]
+                if len(differ) <= 1:
+                    at = differ[0] if differ else 0
+                    first[at] = tuple(dict.fromkeys(first[at] + second[at]))
+                    del groups[b]
+                    merged = True
+                    break
+            if merged:
+                break
+    return groups
 
 
 class PatternCompiler:
@@ -1237,16 +1323,16 @@ class PatternCompiler:
                     single.append(parts[0])
                 elif parts:
                     multi.setdefault(len(parts), []).append(parts)
+                    if "n't" in parts or "n\u2019t" in parts:  # "havent" is have + nt
+                        nt = ["nt" if p in ("n't", "n\u2019t") else p for p in parts]
+                        multi[len(parts)].append(nt)
         options = [[{"LOWER": {"IN": list(dict.fromkeys(single))}}]] if single else []
-        # several-word values of one length share one pattern, position by position
-        # ("did n't", "was n't" -> did|was, n't): a few patterns instead of one per value
-        for length, values in sorted(multi.items()):
-            options.append(
-                [
-                    {"LOWER": {"IN": list(dict.fromkeys(v[i] for v in values))}}
-                    for i in range(length)
-                ]
-            )
+        # several-word values of one length share a pattern where that matches exactly the
+        # same phrases ("did n't", "was n't" -> did|was, n't), never parts of two different
+        # values ("health visitor", "social worker" must not give "health worker")
+        for _, values in sorted(multi.items()):
+            for group in _factorise(values):
+                options.append([{"LOWER": {"IN": list(position)}} for position in group])
         if spec.optional and not multi:
             return [[{**options[0][0], **op}]]
         return options + ([[]] if spec.optional else [])

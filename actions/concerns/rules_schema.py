@@ -33,6 +33,8 @@ CONTEXT_CATEGORIES = (
     "past",
     "hypothetical",
     "terminate",
+    "new_clause",
+    "negation_end",
     "sentence",
 )
 DIRECTIONS = ("forward", "backward", "both", "none")
@@ -406,9 +408,7 @@ def _clusters(group: list[list[TokenSpec]]) -> list[list[list[TokenSpec]]]:
     order: list[tuple] = []
     for seq in group:
         length = len(seq)
-        keys = [
-            (k, tuple(seq[i].values for i in range(length) if i != k)) for k in range(length)
-        ]
+        keys = [(k, tuple(seq[i].values for i in range(length) if i != k)) for k in range(length)]
         key = next((k for k in keys if k in clusters), None)
         if key is None:
             key = keys[0] if length == 1 else keys[-1]
@@ -420,8 +420,7 @@ def _clusters(group: list[list[TokenSpec]]) -> list[list[list[TokenSpec]]]:
 
 def _all_plain(sequences: list[list[TokenSpec]]) -> bool:
     return all(
-        seq and all(spec.kind == "lower" and not spec.optional for spec in seq)
-        for seq in sequences
+        seq and all(spec.kind == "lower" and not spec.optional for spec in seq) for seq in sequences
     )
 
 

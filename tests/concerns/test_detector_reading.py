@@ -141,3 +141,53 @@ def test_public_examples_exact():
 def test_detect_many_matches_detect():
     texts = ["I didn't get to see Kyle alone", "", "Mum was frightened", "Honestly I was scared."]
     assert detect_many(texts) == [detect(t) for t in texts]
+
+
+# reading bugs found in review ---------------------------------------------------------------
+
+
+def test_if_clause_ends_at_and_with_a_new_subject():
+    assert "worker_fear" in codes("I said I'd ring if I came back and I was scared the whole time.")
+
+
+def test_negation_ends_at_and_with_a_new_subject():
+    assert codes("She didn't shout and I was scared.") == {"worker_fear"}
+
+
+def test_a_passive_needs_an_auxiliary_adverbs_alone_are_not_one():
+    assert "hostility" in codes("I was really shouted at by her partner.")
+    assert "hostility" not in codes("I really shouted.")
+
+
+def test_workers_own_feeling_reported_by_someone_else_is_still_the_workers():
+    assert "worker_fear" in codes("Mum said I was frightened.")
+
+
+def test_worker_named_as_object_does_not_block_the_familys_behaviour():
+    assert "hostility" in codes("He stared at me and threatened to put my windows in.")
+
+
+def test_multi_word_lexicon_entries_do_not_combine_parts_of_two_entries():
+    from actions.concerns.pipeline import _factorise
+
+    assert len(_factorise([["health", "visitor"], ["social", "worker"]])) == 2
+    assert _factorise([["did", "n't"], ["was", "n't"]]) == [[("did", "was"), ("n't",)]]
+    assert "worker_fear" not in codes("I felt up to going back on my own.")  # "felt" + "up"
+
+
+def test_negation_does_not_cross_a_dash_aside():
+    assert "hostility" in codes("Mum - not the kids - was shouting at me.")
+
+
+def test_a_pattern_ending_in_i_matches_a_sentence_final_i():
+    from actions.concerns import pipeline as P
+    from actions.concerns.rules_schema import load_rules
+
+    compiler = P.PatternCompiler(load_rules(), P.Tokenizer(P.spacy_tokenizer_spec()))
+    assert compiler.tokenizer("The one it frightened was I.")[0][-1] == "I."  # one token
+    patterns = compiler.compile_pattern("frightened was ( i | me )", "t")
+    assert any("i." in p[-1]["LOWER"]["IN"] for p in patterns)
+
+
+def test_negation_ends_at_a_comma_before_a_new_subject():
+    assert "worker_fear" in codes("I've not been sleeping, I'm scared of what he'll do next.")
