@@ -14,12 +14,13 @@
    answer is the one Rasa's walk gives.
 3. ``DialogueStateTracker.applied_events`` walks the whole conversation (about 400
    events by the end of a debrief) with several ``isinstance`` checks per event, and
-   Rasa calls it five or more times a turn on the same events (each policy's states,
-   the session check, ...): ~13 ms a call, the largest cost left in the profile. It
-   is a pure function of the event list, which Rasa only ever appends to, so the
-   result is kept on the tracker with the length and last event it was computed
-   for, and computed again when either differs. Callers get a fresh list each time,
-   as before.
+   Rasa calls it five or more times a turn (each policy's states, the session check,
+   ...): ~13 ms a call, the largest cost left in the profile. It is a left-to-right
+   fold over the event list, which Rasa only ever appends to, so the result is kept
+   on the tracker with the length and last event it was computed for: returned as it
+   is while those hold, carried forward over the events appended since (when no new
+   form name appeared, since each step looks at every form name), else computed
+   again by Rasa's own code. Callers get a fresh list each time, as before.
 
 Rasa imports ``components`` when it loads the model (the NLU pipeline names
 ``components.message_guard``), which applies these. Only Rasa 3.6 is patched: the
@@ -29,7 +30,10 @@ patched methods are internal and may change in another release.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Dict, Text, Type
 
 import rasa
@@ -37,7 +41,16 @@ from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
@@ -108,16 +121,69 @@ STOCK_APPLIED_EVENTS = DialogueStateTracker.applied_events
 APPLIED_EVENTS_CACHE = "_supervision_applied_events"
 
 
+@dataclass
+class AppliedEvents:
+    """``applied_events`` of a tracker's first ``length`` events, ending with ``last``."""
+
+    length: int
+    last: Event | None  # held, so `is` can compare it (an id() could be reused)
+    loop_names: frozenset[str]
+    applied: list[Event]
+
+
+def _loop_names(events: Iterable[Event]) -> frozenset[str]:
+    return frozenset(e.name for e in events if isinstance(e, ActiveLoop) and e.name)
+
+
+def _apply_event(tracker: DialogueStateTracker, event: Event, loops, applied: list) -> None:
+    """One step of Rasa 3.6's ``DialogueStateTracker.applied_events`` loop, unchanged."""
+    if isinstance(event, (Restarted, SessionStarted)):
+        applied.clear()
+    elif isinstance(event, ActionReverted):
+        tracker._undo_till_previous(ActionExecuted, applied)
+    elif isinstance(event, UserUtteranceReverted):
+        tracker._undo_till_previous(UserUttered, applied)
+        tracker._undo_till_previous(ActionExecuted, applied)
+    elif (
+        isinstance(event, ActionExecuted)
+        and event.action_name in loops
+        and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+    ):
+        tracker._undo_till_previous_loop_execution(event.action_name, applied)
+    else:
+        applied.append(event)
+
+
+def _extended(tracker: DialogueStateTracker, cached: AppliedEvents) -> AppliedEvents | None:
+    """The cached result carried over the events appended since, when that gives the
+    same answer as starting again: the cached events are still the start of the list
+    and no new loop name appeared (Rasa decides each step knowing every loop name)."""
+    events = tracker.events
+    if len(events) < cached.length or cached.length == 0:
+        return None
+    if events[cached.length - 1] is not cached.last:
+        return None
+    new_events = list(itertools.islice(events, cached.length, None))
+    if not _loop_names(new_events) <= cached.loop_names:
+        return None
+    applied = list(cached.applied)
+    for event in new_events:
+        _apply_event(tracker, event, cached.loop_names, applied)
+    return AppliedEvents(len(events), events[-1], cached.loop_names, applied)
+
+
 def applied_events(self: DialogueStateTracker) -> list[Event]:
-    """``DialogueStateTracker.applied_events``, computed once per state of the events."""
+    """``DialogueStateTracker.applied_events``, computed once per state of the events
+    and carried forward over events appended since."""
     events = self.events
     last = events[-1] if events else None
-    cached = self.__dict__.get(APPLIED_EVENTS_CACHE)
-    # `is`, not id(): the cache holds the last event, so its identity cannot be reused.
-    if cached is None or cached[0] != len(events) or cached[1] is not last:
-        cached = (len(events), last, STOCK_APPLIED_EVENTS(self))
+    cached: AppliedEvents | None = self.__dict__.get(APPLIED_EVENTS_CACHE)
+    if cached is None or cached.length != len(events) or cached.last is not last:
+        cached = (cached and _extended(self, cached)) or AppliedEvents(
+            len(events), last, _loop_names(events), STOCK_APPLIED_EVENTS(self)
+        )
         self.__dict__[APPLIED_EVENTS_CACHE] = cached
-    return list(cached[2])
+    return list(cached.applied)
 
 
 def apply() -> bool:

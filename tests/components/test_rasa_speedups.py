@@ -8,6 +8,8 @@ import copy
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -160,3 +162,46 @@ def test_a_copied_tracker_that_goes_on_differently_gets_its_own_events():
     assert other.applied_events() == rasa_speedups.STOCK_APPLIED_EVENTS(other)
     assert tracker.applied_events() == rasa_speedups.STOCK_APPLIED_EVENTS(tracker)
     assert len(other.applied_events()) == len(tracker.applied_events()) + 1
+
+
+EVENT_CHOICES = [
+    lambda: ActionExecuted("action_listen"),
+    lambda: UserUttered("an answer", {"name": "inform", "confidence": 1.0}),
+    lambda: ActionExecuted("debrief_form"),
+    lambda: ActionExecuted("review_form"),
+    lambda: ActiveLoop("debrief_form"),
+    lambda: ActiveLoop("review_form"),  # a form name that may first appear late
+    lambda: ActiveLoop(None),
+    lambda: ActionExecutionRejected("debrief_form"),
+    lambda: ActionExecuted("action_explain_question"),
+    lambda: SlotSet("case_reference", "C-12"),
+    lambda: UserUtteranceReverted(),
+    lambda: ActionReverted(),
+    lambda: Restarted(),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, len(EVENT_CHOICES) - 1), max_size=40))
+def test_applied_events_carried_forward_equal_rasa_own(choices):
+    tracker = DialogueStateTracker("worker-1", [])
+    for choice in choices:
+        tracker.update(EVENT_CHOICES[choice]())
+        assert tracker.applied_events() == rasa_speedups.STOCK_APPLIED_EVENTS(tracker)
+
+
+def test_appended_events_are_carried_forward_not_recomputed(monkeypatch):
+    tracker = DialogueStateTracker.from_events("worker-1", _conversation()[:14])
+    tracker.applied_events()
+    recomputed = []
+    stock = rasa_speedups.STOCK_APPLIED_EVENTS
+    monkeypatch.setattr(
+        rasa_speedups, "STOCK_APPLIED_EVENTS", lambda t: recomputed.append(1) or stock(t)
+    )
+    for event in _conversation()[14:16]:  # no new form name
+        tracker.update(event)
+        tracker.applied_events()
+    assert recomputed == []
+    tracker.update(ActiveLoop("review_form"))  # a new form name: Rasa's own code again
+    tracker.applied_events()
+    assert recomputed == [1]
