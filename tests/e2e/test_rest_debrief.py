@@ -32,17 +32,14 @@ def texts(replies: list[dict]) -> str:
     return "\n".join(reply.get("text", "") for reply in replies)
 
 
+def latest_debrief(session, sender: str) -> Debrief | None:
+    query = select(Debrief).where(Debrief.sender_id == sender).order_by(Debrief.started_at.desc())
+    return session.execute(query).scalars().first()
+
+
 def stored(bot: BotServers, sender: str):
     with db.session_scope(bot.database_url) as session:
-        debrief = (
-            session.execute(
-                select(Debrief)
-                .where(Debrief.sender_id == sender)
-                .order_by(Debrief.started_at.desc())
-            )
-            .scalars()
-            .first()
-        )
+        debrief = latest_debrief(session, sender)
         assert debrief is not None, f"no debrief stored for {sender}"
         answers = {
             a.question_id: (a.value, a.free_text)
@@ -63,15 +60,7 @@ def shared_with_supervisor(bot: BotServers, sender: str) -> tuple[set[str], bool
     """The ids of the worker's shared answers, and whether they asked to talk about the
     impact of the work on them (their latest debrief)."""
     with db.session_scope(bot.database_url) as session:
-        debrief = (
-            session.execute(
-                select(Debrief)
-                .where(Debrief.sender_id == sender)
-                .order_by(Debrief.started_at.desc())
-            )
-            .scalars()
-            .first()
-        )
+        debrief = latest_debrief(session, sender)
         shared = {a.question_id for a in debrief.answers if a.shared_at is not None}
         return shared, debrief.impact_requested_at is not None
 
