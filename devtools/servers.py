@@ -171,41 +171,35 @@ class BotServers:
         ensure_dev_secret(self.secret_file)
         endpoints = self.write_endpoints()
         credentials = self.write_credentials()
-        api = ["--enable-api", "--auth-token", self.api_token] if self.api_token else []
-        self._spawn(
-            "actions",
-            [
-                sys.executable,
-                "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
-                "--port",
-                str(self.action_port),
-            ],
-        )
-        self._spawn(
-            "rasa",
-            [
-                str(VENV_BIN / "rasa"),
-                "run",
-                "--model",
-                str(self.model),
-                *api,
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(self.rasa_port),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(credentials),
-                "--cors",
-                *self.environment()["SUPERVISION_CORS_ORIGINS"].split(),
-            ],
-        )
+        self._spawn("actions", self.actions_command())
+        self._spawn("rasa", self.rasa_command(self.rasa_port, endpoints, credentials))
         self.wait_until_ready(timeout)
         return self
+
+    def actions_command(self) -> list[str]:
+        port = str(self.action_port)
+        return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port]
+
+    def rasa_command(self, port: int, endpoints: Path, credentials: Path) -> list[str]:
+        api = ["--enable-api", "--auth-token", self.api_token] if self.api_token else []
+        origins = self.environment()["SUPERVISION_CORS_ORIGINS"].split()
+        return [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(self.model),
+            *api,
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(credentials),
+            "--cors",
+            *origins,
+        ]
 
     def _spawn(self, name: str, command: list[str]) -> None:
         # The child keeps its own copy of the log's file descriptor.

@@ -13,7 +13,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -26,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from devtools.servers import VENV_BIN, BotServers, free_port
+from devtools.servers import BotServers, free_port
 from devtools.worker import SimulatedWorker
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -166,37 +165,11 @@ class FaultServers(BotServers):
         return self
 
     def start_rasa(self, name: str, port: int) -> None:
-        self._spawn(
-            name,
-            [
-                str(VENV_BIN / "rasa"),
-                "run",
-                "--model",
-                str(self.model),
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--endpoints",
-                str(self.workdir / "endpoints.yml"),
-                "--credentials",
-                str(self.workdir / "credentials.yml"),
-            ],
-        )
+        endpoints, credentials = self.workdir / "endpoints.yml", self.workdir / "credentials.yml"
+        self._spawn(name, self.rasa_command(port, endpoints, credentials))
 
     def start_actions(self) -> None:
-        self._spawn(
-            "actions",
-            [
-                sys.executable,
-                "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
-                "--port",
-                str(self.action_port),
-            ],
-        )
+        self._spawn("actions", self.actions_command())
         self.wait_for([f"http://127.0.0.1:{self.action_port}/health"], 120)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
