@@ -439,6 +439,16 @@ def more_question_items(summary, sets: tuple[str, ...]) -> list[dict]:
     return items
 
 
+# What a supervision write can meet: the records down, or a refusal (not their
+# supervisee, not their session, a record that changed under them).
+WRITE_FAILURES = (RecordsUnavailable, SupervisionRefused, AccessDenied, StoreError)
+
+
+def failure_reason(error: Exception) -> str:
+    """The control_result that tells the supervisor why a write did not happen."""
+    return "records_unavailable" if isinstance(error, RecordsUnavailable) else "not_yours"
+
+
 def _refused(reason: str) -> list[EventType]:
     return [step("refused"), control_result(reason)]
 
@@ -456,10 +466,8 @@ class ActionMoreQuestions(Action):
         try:
             actor = await _actor(tracker)
             summary = await run_db(supervision.prepare, actor.id, place.worker_id)
-        except RecordsUnavailable:
-            return _refused("records_unavailable")
-        except (SupervisionRefused, AccessDenied, StoreError):
-            return _refused("not_yours")
+        except WRITE_FAILURES as error:
+            return _refused(failure_reason(error))
         sets = wanted_sets(tracker)
         items = more_question_items(summary, sets)
         queue = items + place.queue
@@ -511,10 +519,8 @@ class ActionAddAgreedAction(Action):
         if draft.missing is None:
             try:
                 await _record_action(draft, case_id, place, tracker, dispatcher)
-            except RecordsUnavailable:
-                return _refused("records_unavailable")
-            except (SupervisionRefused, AccessDenied, StoreError):
-                return _refused("not_yours")
+            except WRITE_FAILURES as error:
+                return _refused(failure_reason(error))
             return [step("ready"), control_result("action_recorded"), SlotSet("sup_note", None)]
         queue = [action_item(case_id, reference, single=True), *place.queue]
         return [
@@ -542,10 +548,8 @@ class ActionCompleteSupervision(Action):
         try:
             actor = await _actor(tracker)
             view = await run_db(supervision.complete_session, actor.id, place.session_id)
-        except RecordsUnavailable:
-            return [control_result("records_unavailable")]
-        except (SupervisionRefused, AccessDenied, StoreError):
-            return [control_result("not_yours")]
+        except WRITE_FAILURES as error:
+            return [control_result(failure_reason(error))]
         logger.info("supervision session %s completed", view.id)
         return [
             control_result("completed"),
