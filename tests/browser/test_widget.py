@@ -187,11 +187,12 @@ def test_debrief_in_the_widget_survives_reload_and_restart_and_stays_private(bot
 
     # Markup typed by the worker is shown as text and never becomes an element.
     markup = '<img src=x onerror="document.title=1"><b>bold</b>'
+    # Counted before sending: the bot's answer can be on the page before the checks below.
+    bot_said = len(messages(ada))
     type_message(ada, markup)
     WebDriverWait(ada, WAIT).until(lambda d: markup in messages(d, "user"))
     assert ada.find_elements(By.CSS_SELECTOR, "#log img, #log b") == []
     assert ada.title == "Reflective supervision"
-    bot_said = len(messages(ada))
     WebDriverWait(ada, WAIT).until(lambda d: len(messages(d)) > bot_said)
 
     # A reload keeps the conversation (history from the server) and carries on.
