@@ -69,8 +69,7 @@ def share_with_note(debrief_id: str, code: str) -> int:
         for concern in repository.list_concerns(session, debrief_id):
             if concern.code != code or not concern.worker_note:
                 continue
-            repository.set_concern_status(session, concern.id, "for_supervision")
-            sharing.share_concern_note(session, concern)
+            sharing.take_to_supervision_with_note(session, concern)
             shared += 1
     return shared
 

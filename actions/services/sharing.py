@@ -12,7 +12,7 @@ same store functions; these calls are for changing one's mind later."""
 from __future__ import annotations
 
 from actions.services import access
-from actions.store import repository, sharing
+from actions.store import sharing
 from actions.store.db import session_scope
 from actions.store.sharing import SHAREABLE_QUESTIONS
 
@@ -38,9 +38,10 @@ def share_concern_note(worker_id: str, concern_id: str, shared: bool = True) -> 
     with session_scope() as s:
         concern = sharing.get_concern(s, concern_id)
         access.own_debrief(s, worker_id, concern.debrief_id)
-        if shared and concern.shared_at is None:
-            repository.set_concern_status(s, concern.id, "for_supervision")
-        sharing.share_concern_note(s, concern, shared)
+        if shared:
+            sharing.take_to_supervision_with_note(s, concern)
+        else:
+            sharing.share_concern_note(s, concern, shared=False)
 
 
 def ask_to_talk_about_impact(worker_id: str, debrief_id: str, asked: bool = True) -> None:

@@ -15,7 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.store.models import Answer, Concern, Debrief, utc_now
-from actions.store.repository import ConcernNotFound, InvalidValue, get_debrief
+from actions.store.repository import (
+    ConcernNotFound,
+    InvalidValue,
+    get_debrief,
+    set_concern_status,
+)
 
 # The answers a worker may share: what to take to supervision, and the impact questions.
 SHAREABLE_QUESTIONS = (
@@ -58,6 +63,14 @@ def share_concern_note(s: Session, concern: Concern, shared: bool = True) -> Con
         concern.note_shared_at = utc_now() if shared else None
         s.flush()
     return concern
+
+
+def take_to_supervision_with_note(s: Session, concern: Concern) -> Concern:
+    """Share a concern's note, taking the concern to supervision first if it is not
+    shared yet (the note means nothing without its concern)."""
+    if concern.shared_at is None:
+        set_concern_status(s, concern.id, "for_supervision")
+    return share_concern_note(s, concern)
 
 
 def request_impact_talk(s: Session, debrief_id: str, asked: bool = True) -> Debrief:
