@@ -8,6 +8,9 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=i
 echo "== domain/debrief.yml matches the question bank"
 .venv/bin/python -m actions.bank.gen_domain --check
 
+echo "== the concern classifier was fitted on the labelled files it lists"
+.venv/bin/python -m actions.concerns.classifier_train --check
+
 echo "== rasa data validate (warnings fail)"
 .venv/bin/rasa data validate --domain domain --data data --config config.yml \
   --fail-on-warnings --quiet

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from actions.bank.answers import FREE_TEXT_VALUE, ParsedAnswer
 from actions.bank.schema import Question, QuestionBank
 from actions.concerns.chronology import read_chronology
-from actions.concerns.detector import detect, detect_many
+from actions.concerns.detector import classifier_reads_answers_to, detect_many
 from actions.concerns.patterns import ReckonerSummary, pattern_concerns, reckoner_summary
 from actions.concerns.structured import RaisedConcern, concerns_from_answers
 from actions.services.identity import resolve_person
@@ -235,9 +235,12 @@ def _for_answer(question_id: str, concern: RaisedConcern) -> RaisedConcern:
 
 
 def free_text_concerns(answers: dict) -> list[RaisedConcern]:
-    """Concerns the worker's own words raise, in every answer that has words."""
+    """Concerns the worker's own words raise, in every answer that has words (the
+    classifier reads only the accounts of the visit: ``classifier.yml``)."""
     worded = [(qid, a.free_text) for qid, a in answers.items() if a.free_text]
-    found = detect_many([text for _, text in worded])
+    accounts = classifier_reads_answers_to()
+    learned = [qid in accounts for qid, _ in worded]
+    found = detect_many([text for _, text in worded], learned=learned)
     return [
         _for_answer(qid, c) for (qid, _), raised in zip(worded, found, strict=True) for c in raised
     ]
@@ -245,7 +248,9 @@ def free_text_concerns(answers: dict) -> list[RaisedConcern]:
 
 def urgent_in_words(debrief_id: str, question_id: str, text: str) -> list[RaisedConcern]:
     """Urgent concerns in an answer's words (the worker frightened), stored at once."""
-    urgent = [_for_answer(question_id, c) for c in detect(text) if c.urgent]
+    learned = question_id in classifier_reads_answers_to()
+    found = detect_many([text], learned=[learned])[0]
+    urgent = [_for_answer(question_id, c) for c in found if c.urgent]
     if urgent:
         with session_scope() as session:
             _store_concerns(session, debrief_id, urgent)

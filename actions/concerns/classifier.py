@@ -1,0 +1,231 @@
+"""A learned second reader beside the concern rules: per-code probabilities for a text.
+
+The rules (``rules.yml``) are precise on the phrasings they were written from and miss
+other authors' ones; a linear classifier trained on the labelled accounts reads wording
+more loosely. ``detector.py`` combines the two (``combine``): a code the classifier is
+confident about is added when the rules missed it, and a rule's code the classifier finds
+very unlikely is dropped, except for the safety codes listed in ``classifier.yml``.
+
+The model is a one-vs-rest logistic regression over TF-IDF features of the lowercased
+words, the words marked as negated when a negation comes just before, and adjacent word
+pairs (``word_terms``). Character n-grams were measured too and left out: they made no
+difference to the grouped cross-validation and cost most of the time
+(``benchmarks/concern_hybrid.py``, tests/concerns/README.md). ``classifier_train.py``
+fits the model with scikit-learn and writes ``classifier_model.npz``; this module only
+reads that file (numpy and scipy.sparse, no scikit-learn), so loading is fast and the
+product does not depend on the trainer's version.
+
+This module does not import rasa or rasa_sdk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from scipy.sparse import csr_matrix
+
+HERE = Path(__file__).resolve().parent
+CONFIG_FILE = HERE / "classifier.yml"
+MODEL_FILE = HERE / "classifier_model.npz"
+WORD_RE = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Part of what a model file records it was fitted with: change it with the features.
+FEATURES_VERSION = 3
+NEGATION_WINDOW = 3
+# "didn't" is read as "didn", "t" by WORD_RE: the "t" starts the window.
+NEGATION_WORDS = frozenset(
+    ["not", "no", "never", "nae", "nothing", "nobody", "none", "without", "t", "neither"]
+    + ["nor", "didnt", "dont", "wasnt", "wasnae", "didnae", "cannae", "couldnt", "isnt"]
+    + ["wont", "havent", "hasnt", "werent", "cant"]
+)
+CONTRAST_WORDS = frozenset(["but", "although", "though", "however", "yet"])
+
+
+class ClassifierError(RuntimeError):
+    """The classifier's configuration or model file is missing or not usable."""
+
+
+# ---------------------------------------------------------------- features (shared with training
+
+
+def word_terms(text: str) -> list[str]:
+    """Lowercased words, the same marked when a negation comes just before, and word pairs.
+
+    "he has not missed one" -> ..., "not", "neg_missed", "neg_one", ..., "not missed".
+    The mark lets one weight say "missed" and another "not missed"; it covers the
+    ``NEGATION_WINDOW`` words after a negation and stops at a contrast word.
+    """
+    words = WORD_RE.findall(text.lower())
+    terms, marked_left = [], 0
+    for word in words:
+        if word in CONTRAST_WORDS:
+            marked_left = 0
+        terms.append(f"neg_{word}" if marked_left else word)
+        marked_left = NEGATION_WINDOW if word in NEGATION_WORDS else max(marked_left - 1, 0)
+    return terms + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def word_count(text: str) -> int:
+    return len(WORD_RE.findall(text))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of a text (ends of lines count as ends)."""
+    spans, pos = [], 0
+    for match in SENTENCE_END.finditer(text):
+        if text[pos : match.start()].strip():
+            spans.append((pos, match.start()))
+        pos = match.end()
+    if text[pos:].strip():
+        spans.append((pos, len(text)))
+    if not spans:
+        return [(0, len(text))]
+    return [_trimmed(text, start, end) for start, end in spans]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def file_digest(paths: Iterable[Path]) -> str:
+    """One sha256 over the given files' bytes, in order (what the model was trained on)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    training_files: tuple[str, ...]
+    regularisation_c: float
+    min_document_frequency: int
+    max_features: int
+    add_at: float
+    veto_at: float
+    never_veto: frozenset[str]
+    urgent_codes: frozenset[str]
+    add_at_by_code: dict[str, float]
+    min_words: int = 0
+    reads_answers_to: frozenset[str] = frozenset()
+
+    def add_threshold(self, code: str) -> float:
+        return self.add_at_by_code.get(code, self.add_at)
+
+    def training_paths(self, root: Path) -> list[Path]:
+        return [root / name for name in self.training_files]
+
+
+def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
+    """``classifier.yml``, checked: a clear ``ClassifierError`` names what is wrong."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ClassifierError(f"{path.name}: cannot read it: {error}") from error
+    if not isinstance(raw, dict):
+        raise ClassifierError(f"{path.name}: expected a mapping at the top")
+    try:
+        model, decision = raw["model"], raw["decision"]
+        config = ClassifierConfig(
+            training_files=tuple(raw["training_files"]),
+            regularisation_c=float(model["regularisation_c"]),
+            min_document_frequency=int(model["min_document_frequency"]),
+            max_features=int(model["max_features"]),
+            add_at=float(decision["add_at"]),
+            veto_at=float(decision["veto_at"]),
+            never_veto=frozenset(decision.get("never_veto") or ()),
+            urgent_codes=frozenset(decision.get("urgent") or ()),
+            min_words=int(decision.get("min_words") or 0),
+            reads_answers_to=frozenset(raw.get("reads_answers_to") or ()),
+            add_at_by_code={
+                str(code): float(value)
+                for code, value in (decision.get("add_at_by_code") or {}).items()
+            },
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ClassifierError(f"{path.name}: missing or invalid setting: {error}") from error
+    for add_at in (config.add_at, *config.add_at_by_code.values()):
+        if not 0.0 <= config.veto_at < add_at <= 1.0:
+            raise ClassifierError(f"{path.name}: need 0 <= veto_at < add_at <= 1")
+    if not config.training_files:
+        raise ClassifierError(f"{path.name}: training_files is empty")
+    return config
+
+
+# ---------------------------------------------------------------- the model
+
+
+class ConcernClassifier:
+    """Per-code probabilities from ``classifier_model.npz``."""
+
+    def __init__(self, model_path: Path = MODEL_FILE):
+        try:
+            with np.load(model_path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        except (OSError, ValueError, zipfile.BadZipFile) as error:
+            raise ClassifierError(f"{model_path.name}: cannot load it: {error}") from error
+        try:
+            self.codes = [str(code) for code in arrays["codes"]]
+            self.trained_on = str(arrays["trained_on"])
+            vocabulary = arrays["vocabulary"].tolist()
+            self._index = {term: i for i, term in enumerate(vocabulary)}
+            self._idf = arrays["idf"].astype(np.float64)
+            coef = arrays["coef"].astype(np.float64)
+            # Rows are columns here, so a text's few columns are gathered as whole rows.
+            self._coef_by_column = np.ascontiguousarray(coef.T)
+            self._intercept = arrays["intercept"].astype(np.float64)
+        except KeyError as error:
+            raise ClassifierError(f"{model_path.name}: missing array {error}") from error
+        if coef.shape != (len(self.codes), len(vocabulary)) or len(self._idf) != len(vocabulary):
+            raise ClassifierError(f"{model_path.name}: array shapes do not match")
+
+    def probability_matrix(self, texts: Sequence[str]) -> np.ndarray:
+        """P(code | text), one row per text, columns in ``self.codes`` order.
+
+        scikit-learn's TfidfVectorizer (sublinear tf, idf, l2 norm) and the linear model,
+        for the whole batch at once in scipy.sparse.
+        """
+        index = self._index
+        rows: list[int] = []
+        columns: list[int] = []
+        for row, text in enumerate(texts):
+            found = [index[term] for term in word_terms(text) if term in index]
+            columns += found
+            rows += [row] * len(found)
+        shape = (len(texts), len(self._idf))
+        counts = csr_matrix((np.ones(len(columns)), (rows, columns)), shape=shape)
+        counts.sum_duplicates()
+        values = (1.0 + np.log(counts.data)) * self._idf[counts.indices]
+        row_of_value = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
+        norms = np.sqrt(np.bincount(row_of_value, weights=values * values, minlength=len(texts)))
+        counts.data = values / norms[row_of_value]
+        scores = counts @ self._coef_by_column + self._intercept
+        return 1.0 / (1.0 + np.exp(-scores))
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """P(code | text) for every code the model knows."""
+        row = self.probability_matrix([text])[0]
+        return dict(zip(self.codes, row.tolist(), strict=True))
+
+    def best_sentence(self, text: str, code: str) -> tuple[int, int, float]:
+        """(start, end, probability) of the sentence that most suggests ``code``."""
+        spans = sentence_spans(text)
+        column = self.codes.index(code)
+        probability = self.probability_matrix([text[a:b] for a, b in spans])[:, column]
+        best = int(np.argmax(probability))
+        return spans[best][0], spans[best][1], float(probability[best])

@@ -1,0 +1,217 @@
+"""The learned second reader: its file, its arithmetic and how it corrects the rules."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from actions.concerns import detector
+from actions.concerns.classifier import (
+    CONFIG_FILE,
+    ClassifierError,
+    ConcernClassifier,
+    load_config,
+    sentence_spans,
+    word_terms,
+)
+from actions.concerns.classifier_train import (
+    FittedClassifier,
+    label_matrix,
+    taxonomy_codes,
+    training_digest,
+)
+from actions.concerns.detector import RulesReading, corrected
+from actions.concerns.structured import RaisedConcern
+
+CODES = taxonomy_codes()
+# Invented accounts, enough for a small model to learn two codes from.
+TINY_CORPUS = [
+    ("Mum said the baby was asleep and I never saw him.", {"unseen_child"}),
+    ("I didn't see the children at all, they were at gran's.", {"unseen_child"}),
+    ("Nobody answered the door again.", {"avoidance"}),
+    ("Third missed appointment this month.", {"avoidance"}),
+    ("Saw both children alone in their room, they were chatty.", set()),
+    ("Good visit, the flat was tidy and the baby was feeding well.", set()),
+    ("She cancelled twice and the kids were kept upstairs.", {"avoidance", "unseen_child"}),
+    ("Dad was calm and we agreed the plan.", set()),
+]
+ODD_TEXTS = [
+    "",
+    "   ",
+    "😀😀 <b>bold</b> &amp; <script>x()</script>",
+    "\x00\x07 control \x1f characters",
+    "Дети были дома. 子供たちは家にいた。",
+    "word " * 3000,
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    config = dataclasses.replace(load_config(), min_document_frequency=1, max_features=20)
+    texts = [text for text, _ in TINY_CORPUS]
+    fitted = FittedClassifier(config, CODES).fit(
+        texts, label_matrix([codes for _, codes in TINY_CORPUS], CODES)
+    )
+    path = tmp_path_factory.mktemp("model") / "tiny.npz"
+    fitted.write(path, "tiny")
+    return fitted, ConcernClassifier(path)
+
+
+def test_reading_the_file_gives_scikit_learns_probabilities(tiny_model):
+    fitted, classifier = tiny_model
+    texts = [text for text, _ in TINY_CORPUS] + ODD_TEXTS
+    expected = fitted.probabilities(texts)
+    one_by_one = np.array([[classifier.probabilities(t)[c] for c in CODES] for t in texts])
+    np.testing.assert_allclose(one_by_one, expected, atol=1e-6)
+    np.testing.assert_allclose(classifier.probability_matrix(texts), expected, atol=1e-6)
+
+
+def test_pruning_keeps_at_most_max_features(tiny_model):
+    fitted, classifier = tiny_model
+    assert fitted.coef.shape == (len(CODES), 20)
+    assert classifier.trained_on == "tiny"
+
+
+def test_the_model_learns_the_tiny_corpus(tiny_model):
+    _, classifier = tiny_model
+    probability = classifier.probabilities("I never saw the baby, mum said he was asleep.")
+    assert probability["unseen_child"] > 0.5 > probability["hostility"]
+
+
+def test_the_shipped_model_was_fitted_on_the_configured_files():
+    assert ConcernClassifier().trained_on == training_digest(load_config())
+
+
+def test_negation_marks_the_next_words_until_a_contrast():
+    terms = word_terms("He has not missed one, but didn't come today")
+    assert "neg_missed" in terms and "neg_one" in terms
+    assert "but" in terms and "neg_come" in terms and "missed" not in terms
+
+
+def test_sentence_spans_are_trimmed_and_cover_line_breaks():
+    text = "First one.  Second one!\nThird line"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "First one.",
+        "Second one!",
+        "Third line",
+    ]
+
+
+def test_a_broken_model_file_is_a_clear_error(tmp_path):
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a zip file")
+    with pytest.raises(ClassifierError, match="broken.npz"):
+        ConcernClassifier(broken)
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (("add_at: 0.", "add_at: -0."), "veto_at < add_at"),
+        (("regularisation_c: ", "regularisation_c: lots #"), "invalid setting"),
+        (("training_files:", "training_filez:"), "missing or invalid"),
+    ],
+)
+def test_a_bad_config_is_a_clear_error(tmp_path, edit, message):
+    path = tmp_path / "classifier.yml"
+    path.write_text(CONFIG_FILE.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+    with pytest.raises(ClassifierError, match=message):
+        load_config(path)
+
+
+# ---------------------------------------------------------------- the combination
+
+
+def _rule_concern(code: str, text: str) -> RaisedConcern:
+    return RaisedConcern(code, "free_text", f"rule.{code}", text, False, 0, len(text))
+
+
+def _decide(text, by_rules, probability, declined=frozenset(), **settings):
+    config = dataclasses.replace(load_config(), **settings)
+    classifier, _ = detector.get_classifier()
+    reading = RulesReading([_rule_concern(c, text) for c in by_rules], frozenset(declined))
+    return corrected(text, reading, probability, classifier, config)
+
+
+def test_a_confident_code_the_rules_missed_is_added_with_its_best_sentence():
+    text = "We had a cup of tea. Mum said the baby was asleep and I never saw him."
+    found = _decide(text, [], {"unseen_child": 0.9, "avoidance": 0.2}, add_at=0.6)
+    assert [c.code for c in found] == ["unseen_child"]
+    concern = found[0]
+    assert concern.rule_id == "classifier.unseen_child"
+    assert text[concern.evidence_start : concern.evidence_end] == concern.evidence
+    assert concern.evidence == "Mum said the baby was asleep and I never saw him."
+
+
+def test_a_code_the_rules_declined_is_not_added():
+    text = "He has not missed an appointment since the summer."
+    found = _decide(text, [], {"avoidance": 0.95}, declined={"avoidance"}, add_at=0.6)
+    assert found == []
+
+
+def test_an_unlikely_rule_code_is_dropped_unless_it_is_a_safety_code():
+    text = "Some words."
+    probability = {"hostility": 0.01, "unseen_child": 0.01}
+    found = _decide(
+        text,
+        ["hostility", "unseen_child"],
+        probability,
+        veto_at=0.1,
+        never_veto=frozenset({"unseen_child"}),
+    )
+    assert [c.code for c in found] == ["unseen_child"]
+
+
+def test_an_added_fear_is_urgent():
+    found = _decide(
+        "I was shaking in the car after.",
+        [],
+        {"worker_fear": 0.9},
+        add_at=0.6,
+        urgent_codes=frozenset({"worker_fear"}),
+    )
+    assert found[0].urgent
+
+
+def test_classifier_off_reads_with_the_rules_alone(monkeypatch):
+    text = "Mum said the baby was asleep and I never saw him. I was so relieved to leave."
+    monkeypatch.setenv(detector.CLASSIFIER_ENV, "off")
+    assert detector.detect(text) == detector.detect_rules(text)
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_odd_text_reads_without_error(text):
+    for concern in detector.detect(text):
+        assert concern.code in CODES
+        assert text[concern.evidence_start : concern.evidence_end] == concern.evidence
+
+
+def test_a_short_answer_is_read_by_the_rules_alone(monkeypatch):
+    classifier, config = detector.get_classifier()
+    # With thresholds that add every code, only the long enough answer gets additions.
+    eager = dataclasses.replace(config, add_at=0.0001, add_at_by_code={}, min_words=6)
+    monkeypatch.setattr(detector, "_reader", (classifier, eager))
+    five_words = "My notes for feelings now."
+    six_words = "My notes for my feelings now."
+    assert detector.detect(five_words) == detector.detect_rules(five_words)
+    assert len(detector.detect(six_words)) > len(detector.detect_rules(six_words))
+
+
+def test_learned_chooses_which_texts_the_classifier_reads(monkeypatch):
+    classifier, config = detector.get_classifier()
+    eager = dataclasses.replace(config, add_at=0.0001, add_at_by_code={}, min_words=1)
+    monkeypatch.setattr(detector, "_reader", (classifier, eager))
+    text = "We went through the plan together at the kitchen table."
+    by_rules, with_both = detector.detect_many([text, text], learned=[False, True])
+    assert by_rules == detector.detect_rules(text)
+    assert len(with_both) > len(by_rules)
+
+
+def test_the_classifier_reads_the_accounts_of_the_visit():
+    from actions.bank.schema import load_bank
+
+    reads = detector.classifier_reads_answers_to()
+    assert reads == {"what_happened", "feelings_now"}
+    assert reads <= set(load_bank().debrief_question_ids())
