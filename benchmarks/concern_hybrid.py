@@ -1,32 +1,28 @@
-"""Would a learned classifier next to the rule-based concern detector help on unseen text?
+"""Choose how the concern classifier combines with the rules, and measure it on unseen text.
 
-    .venv/bin/python -m benchmarks.concern_hybrid [--cv-only]
+    .venv/bin/python -m benchmarks.concern_hybrid            # grouped CV, then the choice
+    .venv/bin/python -m benchmarks.concern_hybrid --blind    # ... and score the blind set once
 
-(``--cv-only`` stops before the blind sets, for development.)
+Prints figures only (nothing here fails). The combination (``detector.with_classifier``):
+keep the rules' codes, add a code the rules missed when the classifier's p >= add_at, drop
+a rule's code when p <= veto_at unless the code is in never_veto.
 
-Prints figures only (nothing here fails). Steps:
+Why grouped CV with old rule versions: the rules were tuned on most labelled files, so on
+those files they are reading *seen* text and any combination looks perfect. To choose the
+settings on text neither reader has seen, each file is read by
+- the classifier trained on the other files (``FittedClassifier``, the product's own), and
+- the rules as they were before that file was tuned on: the current rules for files the
+  rules were never tuned on (``RULES_NEVER_TUNED_ON``), older commits for the others
+  (``UNSEEN_RULES``, run from ``git archive`` in a temp dir, cached there). Files with
+  neither (dev, own_heldout: the rules were written from them) train the classifier only.
+Each file's figures use settings chosen on the other files (nested: no file chooses its
+own), then settings are chosen on all of them: compare those with ``classifier.yml``.
+The criterion: best micro-F1 among settings whose false alarms on concern-free accounts
+are no higher than the rules' own on the same data.
 
-1. Grouped cross-validation on the training pool (dev, dev2, dev3, heldout, own_heldout):
-   train on four files, predict the fifth. The classifier is a per-code one-vs-rest
-   logistic regression (class_weight balanced) on lowercased word 1-2-gram and char_wb
-   2-5-gram TF-IDF features of the account text. The rules' codes come from
-   ``actions.concerns.detector.detect_many``. NB: the rules were tuned on every pool file,
-   so their pool figures (~0.98) are *seen-text* figures; the classifier's out-of-fold
-   figures are unseen-text figures.
-2. Combination strategies, each scored per held-out file with its parameters selected on
-   the other files' out-of-fold outputs (nested: no file chooses its own parameters):
-   (a) rules only; (b) classifier only, global or per-code threshold; (c) rules union
-   classifier-above-a-high-threshold; (d) classifier adds codes the rules missed when
-   p >= t and vetoes rule codes when p <= v. Selection: best micro-F1 with false alarms no
-   higher than the rules' own on the same data. CV A uses the current rules (seen text:
-   uninformative); CV B, the one that decides, uses for heldout, dev2 and dev3 the rules as
-   they were before that file was tuned on (``UNSEEN_RULES``; run from ``git archive`` in a
-   temp dir, compiled once and cached there), i.e. rules on text they had not seen.
-3. The strategy with the best CV B micro-F1 (false alarms <= rules') is refitted on the
-   whole pool, its parameters chosen on all the CV B outputs, and scored on blind2 and
-   blind3 (aggregates only; their texts are not printed), next to rules only.
-4. Evidence for classifier-added codes: the sentence whose own classifier probability for
-   the code is highest; reported is how often that best sentence reaches p >= 0.5.
+``--blind`` then reads ``tests/concerns/blind4_accounts.jsonl`` (written blind, never
+trained, tuned or chosen on) with the product exactly as configured (``detect_many``, rules
+only and with the classifier) and prints aggregate figures only, not its texts.
 
 Scoring reimplements ``/work/shared/tools/score_concerns.py`` (micro-F1, macro-F1 over
 codes with support, unseen_child recall, false-alarm rate on concern-free accounts).
@@ -37,7 +33,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 import tarfile
@@ -47,51 +42,43 @@ from itertools import product
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
-from actions.bank.schema import TAXONOMY_CODES
+from actions.concerns.classifier import load_config
+from actions.concerns.classifier_train import FittedClassifier, label_matrix, taxonomy_codes
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "concerns"
-POOL = ["dev", "dev2", "dev3", "heldout", "own_heldout"]
-POOL_FILES = {
-    "dev": "dev_accounts.jsonl",
-    "dev2": "dev2_accounts.jsonl",
-    "dev3": "dev3_accounts.jsonl",
-    "heldout": "heldout_accounts.jsonl",
-    "own_heldout": "own_heldout.jsonl",
+BLIND_FILE = ROOT / "tests" / "concerns" / "blind4_accounts.jsonl"
+# The rules as they were before each file was first tuned on (checked: a0c3484 on heldout
+# gives 0.735 micro-F1, the README's figure for it at the time).
+UNSEEN_RULES = {
+    "heldout_accounts.jsonl": "a0c3484",
+    "dev2_accounts.jsonl": "3f9b2aa",
+    "dev3_accounts.jsonl": "d8d7d90",
 }
-# The rules as they were before each file was first tuned on (commit: its rules had not
-# seen the file), to measure the combination with rules on text *they* have not seen.
-# Checked: a0c3484 on heldout gives 0.735 micro-F1, the README's blind figure.
-UNSEEN_RULES = {"heldout": "a0c3484", "dev2": "3f9b2aa", "dev3": "d8d7d90"}
-BLIND_FILES = {"blind2": "blind2_accounts.jsonl", "blind3": "blind3_accounts.jsonl"}
-# The taxonomy's codes, in the order the matrices use (the schema holds the contract).
-CODES = sorted(TAXONOMY_CODES)
-C_REG = 10.0
-GRID = [round(x, 2) for x in np.arange(0.05, 0.96, 0.05)]
-HIGH_GRID = [round(x, 2) for x in np.arange(0.5, 0.99, 0.05)]
-VETO_GRID = [0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3]
-SENT_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+RULES_NEVER_TUNED_ON = {
+    "blind2_accounts.jsonl",
+    "blind3_accounts.jsonl",
+    "train4_accounts.jsonl",
+}
+CODES = taxonomy_codes()
+PROTECTED = np.isin(CODES, sorted(load_config().never_veto))[None, :]
+ADD_GRID = [round(x, 2) for x in np.arange(0.4, 0.96, 0.05)]
+VETO_GRID = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
+# unseen_child's own add threshold (None: the same as every code's).
+UNSEEN_ADD_GRID = [None, 0.3, 0.4, 0.5, 0.6]
+UNSEEN = CODES.index("unseen_child")
 
 
 # ---------------------------------------------------------------- data and scoring
 
 
 def load(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 def to_matrix(code_sets: list[set[str]]) -> np.ndarray:
-    index = {c: i for i, c in enumerate(CODES)}
-    out = np.zeros((len(code_sets), len(CODES)), dtype=bool)
-    for row, codes in enumerate(code_sets):
-        for code in codes:
-            out[row, index[code]] = True
-    return out
+    return label_matrix(code_sets, CODES)
 
 
 def _f1(t: int, f_p: int, f_n: int) -> tuple[float, float, float]:
@@ -126,141 +113,46 @@ def fmt(s: dict[str, float]) -> str:
     )
 
 
-# ---------------------------------------------------------------- classifier
+# ---------------------------------------------------------------- the combination
 
 
-class Classifier:
-    """One-vs-rest logistic regression on word + char_wb TF-IDF."""
+def combine(params: tuple, rules: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """``detector.with_classifier`` on matrices: (add_at, veto_at, unseen_child's add_at).
 
-    def fit(self, texts: list[str], y: np.ndarray) -> Classifier:
-        self.word = TfidfVectorizer(lowercase=True, ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-        self.char = TfidfVectorizer(
-            lowercase=True, analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True
-        )
-        x = hstack([self.word.fit_transform(texts), self.char.fit_transform(texts)]).tocsr()
-        self.models: list[LogisticRegression | None] = []
-        for j in range(y.shape[1]):
-            if y[:, j].sum() == 0:
-                self.models.append(None)
-                continue
-            model = LogisticRegression(
-                C=C_REG, class_weight="balanced", solver="liblinear", max_iter=200
-            )
-            self.models.append(model.fit(x, y[:, j]))
-        return self
-
-    def proba(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, len(CODES)))
-        x = hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
-        out = np.zeros((len(texts), len(self.models)))
-        for j, model in enumerate(self.models):
-            if model is not None:
-                out[:, j] = model.predict_proba(x)[:, 1]
-        return out
+    ``rules`` stacks two boolean matrices side by side: the codes the rules raised and the
+    codes they read and declined (which the classifier may not add). The never_veto codes
+    are ``classifier.yml``'s: a safety policy, not a tuned setting.
+    """
+    add_at, veto_at, unseen_add_at = params
+    raised, declined = np.hsplit(rules, 2)
+    thresholds = np.full(len(CODES), add_at)
+    if unseen_add_at is not None:
+        thresholds[UNSEEN] = unseen_add_at
+    return (raised & ((p > veto_at) | PROTECTED)) | ((p >= thresholds) & ~declined)
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) character offsets of the sentences of a text."""
-    spans, pos = [], 0
-    for match in SENT_SPLIT.finditer(text):
-        if text[pos : match.start()].strip():
-            spans.append((pos, match.start()))
-        pos = match.end()
-    if text[pos:].strip():
-        spans.append((pos, len(text)))
-    return spans or [(0, len(text))]
+def raised_only(rules: np.ndarray) -> np.ndarray:
+    return np.hsplit(rules, 2)[0]
 
 
-def best_sentence_proba(clf: Classifier, texts: list[str]) -> np.ndarray:
-    """Per account and code, the highest classifier probability of any one sentence."""
-    spans = [sentences(t) for t in texts]
-    flat = [t[a:b] for t, ss in zip(texts, spans, strict=True) for a, b in ss]
-    probs = clf.proba(flat)
-    out = np.zeros((len(texts), len(CODES)))
-    row = 0
-    for i, ss in enumerate(spans):
-        out[i] = probs[row : row + len(ss)].max(axis=0)
-        row += len(ss)
-    return out
-
-
-# ---------------------------------------------------------------- strategies
-
-
-def apply(strategy: str, params: tuple, rules: np.ndarray, p: np.ndarray) -> np.ndarray:
-    if strategy == "a rules only":
-        return rules
-    if strategy == "b clf, global thr":
-        return p >= params[0]
-    if strategy == "b clf, per-code thr":
-        return p >= np.asarray(params)[None, :]
-    if strategy == "c rules | clf>=T":
-        return rules | (p >= params[0])
-    if strategy == "d add>=t, veto<=v":
-        t, v = params
-        return (rules & (p > v)) | (p >= t)
-    raise ValueError(strategy)
-
-
-def candidates(strategy: str) -> list[tuple]:
-    if strategy == "a rules only":
-        return [()]
-    if strategy == "b clf, global thr":
-        return [(t,) for t in GRID]
-    if strategy == "c rules | clf>=T":
-        return [(t,) for t in HIGH_GRID]
-    if strategy == "d add>=t, veto<=v":
-        return list(product(HIGH_GRID, VETO_GRID))
-    raise ValueError(strategy)
-
-
-STRATEGIES = [
-    "a rules only",
-    "b clf, global thr",
-    "b clf, per-code thr",
-    "c rules | clf>=T",
-    "d add>=t, veto<=v",
-]
-
-
-def select(strategy: str, gold: np.ndarray, rules: np.ndarray, p: np.ndarray) -> tuple:
-    """Parameters with the best micro-F1 whose false alarms are <= the rules' own."""
-    fa_cap = score(gold, rules)["fa"] + 1e-9
-    if strategy == "b clf, per-code thr":
-        # Per code: best F1 for that code; then, if false alarms exceed the cap, raise all
-        # thresholds together until they do not.
-        thr = []
-        for j in range(len(CODES)):
-            best, best_t = -1.0, 0.5
-            for t in GRID:
-                pr = p[:, j] >= t
-                g = gold[:, j]
-                f = _f1(int((g & pr).sum()), int((~g & pr).sum()), int((g & ~pr).sum()))[2]
-                if f > best:
-                    best, best_t = f, t
-            thr.append(best_t)
-        for bump in np.arange(0.0, 0.5, 0.02):
-            params = tuple(min(t + bump, 0.99) for t in thr)
-            if score(gold, apply(strategy, params, rules, p))["fa"] <= fa_cap:
-                return params
-        return params
+def choose(gold: np.ndarray, rules: np.ndarray, p: np.ndarray) -> tuple:
+    """Best micro-F1 with false alarms no higher than the rules' own (then fewer FA)."""
+    fa_cap = score(gold, raised_only(rules))["fa"] + 1e-9
     best, best_params = None, None
-    for params in candidates(strategy):
-        s = score(gold, apply(strategy, params, rules, p))
-        key = (s["fa"] <= fa_cap, s["micro"])
+    for params in product(ADD_GRID, VETO_GRID, UNSEEN_ADD_GRID):
+        s = score(gold, combine(params, rules, p))
+        key = (s["fa"] <= fa_cap, round(s["micro"], 4), -s["fa"])
         if best is None or key > best:
             best, best_params = key, params
     return best_params
 
 
-def describe(strategy: str, params: tuple) -> str:
-    if strategy == "b clf, per-code thr":
-        return "per-code " + ",".join(f"{t:.2f}" for t in params)
-    return ", ".join(f"{x:g}" for x in params) or "-"
+def describe(params: tuple) -> str:
+    add_at, veto_at, unseen_add_at = params
+    return f"add_at={add_at:g} veto_at={veto_at:g} unseen_child add_at={unseen_add_at}"
 
 
-# ---------------------------------------------------------------- main
+# ---------------------------------------------------------------- reading with old rules
 
 
 def old_rules(commit: str, rows: list[dict]) -> np.ndarray | None:
@@ -274,7 +166,7 @@ def old_rules(commit: str, rows: list[dict]) -> np.ndarray | None:
             base.mkdir(parents=True, exist_ok=True)
             with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
                 tar.extractall(base)
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         env["SUPERVISION_CONCERN_CACHE"] = str(base / "cache")
         env.pop("SUPERVISION_CONCERN_RULES", None)
         lines = "".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in rows)
@@ -287,175 +179,130 @@ def old_rules(commit: str, rows: list[dict]) -> np.ndarray | None:
             text=True,
             check=True,
         ).stdout
-        pred = {}
+        found = {}
         for line in out.splitlines():
             if line.startswith("{"):
                 row = json.loads(line)
-                pred[row["id"]] = set(row["codes"])
-        return to_matrix([pred[r["id"]] for r in rows])
+                found[row["id"]] = set(row["codes"])
+        # The old output has no declined codes: none are assumed.
+        return np.hstack(
+            [to_matrix([found[r["id"]] for r in rows]), to_matrix([set()] * len(rows))]
+        )
     except (OSError, subprocess.CalledProcessError, KeyError, tarfile.TarError) as error:
         print(f"  (rules at {commit} could not be run: {error})")
         return None
 
 
-def cv_table(
-    title: str,
-    names: list[str],
-    gold: dict,
-    rules: dict,
-    oof: dict,
-) -> dict[str, dict[str, float]]:
-    """Each strategy scored per file with parameters chosen on the other files."""
-    print(f"\n{title}")
-    header = f"{'strategy':22} {'micro':>6} {'macro':>6} {'P':>6} {'R':>6} {'unseen':>6} {'FA':>6}"
-    print(header + "   " + " ".join(f"{n[:8]:>8}" for n in names))
-    cv = {}
-    for strategy in STRATEGIES:
-        preds, per_file = [], []
-        for held in names:
-            rest = [n for n in names if n != held]
-            params = select(
-                strategy,
-                np.vstack([gold[n] for n in rest]),
-                np.vstack([rules[n] for n in rest]),
-                np.vstack([oof[n] for n in rest]),
-            )
-            pred = apply(strategy, params, rules[held], oof[held])
-            preds.append(pred)
-            per_file.append(score(gold[held], pred)["micro"])
-        s = score(np.vstack([gold[n] for n in names]), np.vstack(preds))
-        cv[strategy] = s
-        print(
-            f"{strategy:22} {s['micro']:6.3f} {s['macro']:6.3f} {s['prec']:6.3f} "
-            f"{s['rec']:6.3f} {s['unseen']:6.3f} {s['fa']:6.3f}   "
-            + " ".join(f"{m:8.3f}" for m in per_file)
+def current_rules(texts: list[str]) -> np.ndarray:
+    """The current rules' raised codes and declined codes, side by side."""
+    from actions.concerns.detector import read_with_rules
+
+    readings = read_with_rules(texts)
+    raised = to_matrix([{c.code for c in reading.concerns} for reading in readings])
+    return np.hstack([raised, to_matrix([set(reading.declined) for reading in readings])])
+
+
+def rules_on_unseen(name: str, rows: list[dict]) -> np.ndarray | None:
+    if name in RULES_NEVER_TUNED_ON:
+        return current_rules([r["text"] for r in rows])
+    if name in UNSEEN_RULES:
+        return old_rules(UNSEEN_RULES[name], rows)
+    return None
+
+
+# ---------------------------------------------------------------- main
+
+
+def grouped_cv(config, files: dict[str, list[dict]]) -> tuple[dict, dict, dict]:
+    """Out-of-fold classifier probabilities, gold and unseen-rules matrices per file."""
+    gold = {n: to_matrix([set(r["codes"]) for r in rows]) for n, rows in files.items()}
+    oof, rules = {}, {}
+    for held in files:
+        train = [n for n in files if n != held]
+        fitted = FittedClassifier(config, CODES).fit(
+            [r["text"] for n in train for r in files[n]], np.vstack([gold[n] for n in train])
         )
-    return cv
+        oof[held] = fitted.probabilities([r["text"] for r in files[held]])
+        found = rules_on_unseen(held, files[held])
+        if found is not None:
+            rules[held] = found
+        print(f"  {held}: out-of-fold done", flush=True)
+    return gold, oof, rules
+
+
+def nested_table(gold: dict, oof: dict, rules: dict) -> None:
+    names = list(rules)
+    print(
+        f"\n{'held-out file':28} {'rules only':>42}   {'combined (settings from the others)':>42}"
+    )
+    preds, rules_all = [], []
+    for held in names:
+        rest = [n for n in names if n != held]
+        params = choose(*(np.vstack([m[n] for n in rest]) for m in (gold, rules, oof)))
+        pred = combine(params, rules[held], oof[held])
+        preds.append(pred)
+        rules_all.append(rules[held])
+        print(f"  {held:26} {fmt(score(gold[held], raised_only(rules[held])))}")
+        print(f"  {'':26} {fmt(score(gold[held], pred))}  [{describe(params)}]")
+    all_gold = np.vstack([gold[n] for n in names])
+    print(f"\n  pooled rules only: {fmt(score(all_gold, raised_only(np.vstack(rules_all))))}")
+    print(f"  pooled combined:   {fmt(score(all_gold, np.vstack(preds)))}")
+    print(
+        f"  pooled classifier alone @0.5: "
+        f"{fmt(score(all_gold, np.vstack([oof[n] for n in names]) >= 0.5))}"
+    )
+
+
+def score_blind() -> None:
+    from actions.concerns.detector import detect_many, detect_rules_many
+
+    rows = load(BLIND_FILE)
+    texts = [r["text"] for r in rows]
+    gold = to_matrix([set(r["codes"]) for r in rows])
+    quiet = int((~gold.any(axis=1)).sum())
+    print(f"\nBlind set {BLIND_FILE.name} (n={len(rows)}, concern-free={quiet}), scored once:")
+    by_rules = to_matrix([{c.code for c in cs} for cs in detect_rules_many(texts)])
+    detect_many(texts[:1])  # loads the classifier, so the timing below is reading only
+    started = time.perf_counter()
+    found = detect_many(texts)
+    seconds = time.perf_counter() - started
+    combined = to_matrix([{c.code for c in cs} for cs in found])
+    print(f"  rules only       {fmt(score(gold, by_rules))}")
+    print(f"  rules+classifier {fmt(score(gold, combined))}")
+    added, dropped = combined & ~by_rules, by_rules & ~combined
+    print(
+        f"  the classifier adds {added.sum()} codes ({(added & gold).sum()} correct) and drops "
+        f"{dropped.sum()} ({(dropped & ~gold).sum()} were wrong); "
+        f"{len(rows) / seconds:,.0f} accounts/s"
+    )
+    for j, code in enumerate(CODES):
+        g, p = gold[:, j], combined[:, j]
+        if g.any() or p.any():
+            prec, rec, f1 = _f1(int((g & p).sum()), int((~g & p).sum()), int((g & ~p).sum()))
+            print(f"    {code:22} support={int(g.sum()):3} P={prec:.2f} R={rec:.2f} F1={f1:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    from actions.concerns.detector import detect_many
-
-    t0 = time.perf_counter()
-    files = {name: load(DATA / fname) for name, fname in POOL_FILES.items()}
-    texts = {n: [r["text"] for r in rows] for n, rows in files.items()}
-    gold = {n: to_matrix([set(r["codes"]) for r in rows]) for n, rows in files.items()}
-    rules = {n: to_matrix([{c.code for c in cs} for cs in detect_many(texts[n])]) for n in POOL}
-    print("pool: " + ", ".join(f"{n}={len(texts[n])}" for n in POOL))
-    print(f"rules run on the pool in {time.perf_counter() - t0:.1f} s")
-
-    # Out-of-fold classifier probabilities, file by file.
-    oof, oof_sent = {}, {}
-    t1 = time.perf_counter()
-    for held in POOL:
-        train = [n for n in POOL if n != held]
-        clf = Classifier().fit(
-            [t for n in train for t in texts[n]], np.vstack([gold[n] for n in train])
-        )
-        oof[held] = clf.proba(texts[held])
-        oof_sent[held] = best_sentence_proba(clf, texts[held])
-    print(f"grouped CV (5 fits + predictions) in {time.perf_counter() - t1:.1f} s")
-
-    print("\nRules on the pool (SEEN text: the rules were tuned on every pool file):")
-    for n in POOL:
-        print(f"  {n:12} {fmt(score(gold[n], rules[n]))}")
-    print("Classifier out-of-fold on the pool (UNSEEN by the classifier), threshold 0.5:")
-    for n in POOL:
-        print(f"  {n:12} {fmt(score(gold[n], oof[n] >= 0.5))}")
-
-    cv_seen = cv_table(
-        "Grouped CV A, CURRENT rules (seen text for the rules): parameters for each file\n"
-        "chosen on the other 4 (pooled figures, then per-file micro-F1):",
-        POOL,
-        gold,
-        rules,
-        oof,
-    )
-    t4 = time.perf_counter()
-    unseen = {n: old_rules(c, files[n]) for n, c in UNSEEN_RULES.items()}
-    unseen = {n: m for n, m in unseen.items() if m is not None}
-    print(f"\nold rule versions run in {time.perf_counter() - t4:.1f} s")
-    for n, c in UNSEEN_RULES.items():
-        if n in unseen:
-            print(f"  {n:8} rules@{c} (had not seen it): {fmt(score(gold[n], unseen[n]))}")
-    if len(unseen) >= 2:
-        names = list(unseen)
-        cv = cv_table(
-            "Grouped CV B, rules on text THEY had not seen (old versions) + classifier\n"
-            "out-of-fold; parameters for each file chosen on the others:",
-            names,
-            gold,
-            unseen,
-            oof,
-        )
-        sel_gold = np.vstack([gold[n] for n in names])
-        sel_rules = np.vstack([unseen[n] for n in names])
-        sel_p = np.vstack([oof[n] for n in names])
-        sel_sent = np.vstack([oof_sent[n] for n in names])
-    else:
-        print("(fewer than 2 old rule versions ran: choosing on CV A)")
-        cv = cv_seen
-        sel_gold = np.vstack([gold[n] for n in POOL])
-        sel_rules = np.vstack([rules[n] for n in POOL])
-        sel_p = np.vstack([oof[n] for n in POOL])
-        sel_sent = np.vstack([oof_sent[n] for n in POOL])
-
-    all_gold = np.vstack([gold[n] for n in POOL])
-    rules_fa = cv["a rules only"]["fa"]
-    eligible = [s for s in STRATEGIES if cv[s]["fa"] <= rules_fa + 1e-9]
-    chosen = max(eligible, key=lambda s: cv[s]["micro"])
-    print(f"\nChosen by CV (best micro-F1, FA <= rules' {rules_fa:.3f}): {chosen}")
-    params_final = select(chosen, sel_gold, sel_rules, sel_p)
-    print(f"  parameters chosen on all the CV data: {describe(chosen, params_final)}")
-
-    # Evidence for classifier-added codes (out-of-fold).
-    pred = apply(chosen, params_final, sel_rules, sel_p)
-    added = pred & ~sel_rules
-    if added.any():
-        print(
-            f"  out-of-fold: adds {added.sum()} codes the rules did not raise "
-            f"({(added & sel_gold).sum()} correct); their best sentence has p>=0.5 for "
-            f"{(sel_sent[added] >= 0.5).mean():.0%} of them"
-        )
-    dropped = sel_rules & ~pred
-    if dropped.any():
-        print(f"  drops {dropped.sum()} rule codes ({(dropped & ~sel_gold).sum()} were wrong)")
-
-    if "--cv-only" in argv:
-        print(f"\n--cv-only: blind sets not scored; total {time.perf_counter() - t0:.1f} s")
-        return 0
-    # Final fit on the whole pool; blind sets scored once.
-    t2 = time.perf_counter()
-    final = Classifier().fit([t for n in POOL for t in texts[n]], all_gold)
-    fit_s = time.perf_counter() - t2
-    print(f"\nFinal classifier fitted on {len(all_gold)} accounts in {fit_s:.1f} s")
-    print("Blind sets (never trained or selected on), scored once:")
-    for name, fname in BLIND_FILES.items():
-        rows = load(DATA / fname)
-        b_texts = [r["text"] for r in rows]
-        b_gold = to_matrix([set(r["codes"]) for r in rows])
-        b_rules = to_matrix([{c.code for c in cs} for cs in detect_many(b_texts)])
-        t3 = time.perf_counter()
-        b_p = final.proba(b_texts)
-        per_1000 = (time.perf_counter() - t3) / len(b_texts) * 1000
-        b_sent = best_sentence_proba(final, b_texts)
-        b_pred = apply(chosen, params_final, b_rules, b_p)
-        print(f"  {name} (n={len(rows)}, concern-free={int((~b_gold.any(axis=1)).sum())})")
-        print(f"    rules only  {fmt(score(b_gold, b_rules))}")
-        print(f"    hybrid      {fmt(score(b_gold, b_pred))}")
-        print(f"    clf @0.5    {fmt(score(b_gold, b_p >= 0.5))}")
-        b_added = b_pred & ~b_rules
-        b_vetoed = b_rules & ~b_pred
-        print(
-            f"    hybrid adds {b_added.sum()} codes ({(b_added & b_gold).sum()} correct), "
-            f"drops {b_vetoed.sum()} rule codes ({(b_vetoed & ~b_gold).sum()} were wrong); "
-            f"best sentence p>=0.5 for "
-            f"{(b_sent[b_added] >= 0.5).mean() if b_added.any() else float('nan'):.0%} "
-            "of the added codes"
-        )
-        print(f"    classifier time: {per_1000:.2f} s per 1,000 accounts (features + 17 models)")
-    print(f"\ntotal {time.perf_counter() - t0:.1f} s")
+    started = time.perf_counter()
+    config = load_config()
+    files = {p.name: load(p) for p in config.training_paths(ROOT)}
+    print("pool: " + ", ".join(f"{n}={len(rows)}" for n, rows in files.items()))
+    gold, oof, rules = grouped_cv(config, files)
+    nested_table(gold, oof, rules)
+    names = list(rules)
+    chosen = choose(*(np.vstack([m[n] for n in names]) for m in (gold, rules, oof)))
+    configured = (config.add_at, config.veto_at, config.add_at_by_code.get("unseen_child"))
+    print(f"\nchosen on all {len(names)} files: {describe(chosen)}")
+    print("unseen_child's own add threshold at the chosen add_at/veto_at (pooled, in-sample):")
+    for unseen_add_at in UNSEEN_ADD_GRID:
+        params = (chosen[0], chosen[1], unseen_add_at)
+        pred = combine(params, *(np.vstack([m[n] for n in names]) for m in (rules, oof)))
+        print(f"  {unseen_add_at!s:5} {fmt(score(np.vstack([gold[n] for n in names]), pred))}")
+    print(f"classifier.yml has:            {describe(configured)}")
+    if "--blind" in argv:
+        score_blind()
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
     return 0
 
 
