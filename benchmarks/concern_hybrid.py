@@ -64,7 +64,8 @@ RULES_FILE_BEFORE = {
     "train4_accounts.jsonl": "a612b27",
 }
 CODES = taxonomy_codes()
-PROTECTED = np.isin(CODES, sorted(load_config().never_veto))[None, :]
+CONFIG = load_config()
+PROTECTED = np.isin(CODES, sorted(CONFIG.never_veto))[None, :]
 ADD_GRID = [round(x, 2) for x in np.arange(0.4, 0.96, 0.05)]
 VETO_GRID = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 # unseen_child's own add threshold (None: the same as every code's).
@@ -124,14 +125,18 @@ def combine(params: tuple, rules: np.ndarray, p: np.ndarray) -> np.ndarray:
 
     ``rules`` stacks two boolean matrices side by side: the codes the rules raised and the
     codes they read and declined (which the classifier may not add). The never_veto codes
-    are ``classifier.yml``'s: a safety policy, not a tuned setting.
+    and the per-code veto thresholds are ``classifier.yml``'s: safety policy, not tuned
+    here.
     """
     add_at, veto_at, unseen_add_at = params
     raised, declined = np.hsplit(rules, 2)
     thresholds = np.full(len(CODES), add_at)
     if unseen_add_at is not None:
         thresholds[UNSEEN] = unseen_add_at
-    return (raised & ((p > veto_at) | PROTECTED)) | ((p >= thresholds) & ~declined)
+    vetoes = np.full(len(CODES), veto_at)
+    for code, value in CONFIG.veto_at_by_code.items():
+        vetoes[CODES.index(code)] = value
+    return (raised & ((p > vetoes) | PROTECTED)) | ((p >= thresholds) & ~declined)
 
 
 def raised_only(rules: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ This module does not import rasa or rasa_sdk.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import zipfile
@@ -124,11 +125,23 @@ class ClassifierConfig:
     min_words: int = 0
     reads_answers_to: frozenset[str] = frozenset()
 
+    veto_at_by_code: dict[str, float] = dataclasses.field(default_factory=dict)
+
     def add_threshold(self, code: str) -> float:
         return self.add_at_by_code.get(code, self.add_at)
 
+    def vetoes(self, code: str, probability: float) -> bool:
+        """Whether the classifier drops a code the rules raised, at this probability."""
+        if code in self.never_veto:
+            return False
+        return probability <= self.veto_at_by_code.get(code, self.veto_at)
+
     def training_paths(self, root: Path) -> list[Path]:
         return [root / name for name in self.training_files]
+
+
+def _per_code(section: dict, key: str) -> dict[str, float]:
+    return {str(code): float(value) for code, value in (section.get(key) or {}).items()}
 
 
 def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
@@ -152,16 +165,15 @@ def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
             urgent_codes=frozenset(decision.get("urgent") or ()),
             min_words=int(decision.get("min_words") or 0),
             reads_answers_to=frozenset(raw.get("reads_answers_to") or ()),
-            add_at_by_code={
-                str(code): float(value)
-                for code, value in (decision.get("add_at_by_code") or {}).items()
-            },
+            add_at_by_code=_per_code(decision, "add_at_by_code"),
+            veto_at_by_code=_per_code(decision, "veto_at_by_code"),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ClassifierError(f"{path.name}: missing or invalid setting: {error}") from error
-    for add_at in (config.add_at, *config.add_at_by_code.values()):
-        if not 0.0 <= config.veto_at < add_at <= 1.0:
-            raise ClassifierError(f"{path.name}: need 0 <= veto_at < add_at <= 1")
+    for veto_at in (config.veto_at, *config.veto_at_by_code.values()):
+        for add_at in (config.add_at, *config.add_at_by_code.values()):
+            if not 0.0 <= veto_at < add_at <= 1.0:
+                raise ClassifierError(f"{path.name}: need 0 <= veto_at < add_at <= 1")
     if not config.training_files:
         raise ClassifierError(f"{path.name}: training_files is empty")
     return config

@@ -172,11 +172,11 @@ def corrected(
     classifier: ConcernClassifier,
     config: ClassifierConfig,
 ) -> list[RaisedConcern]:
-    """Drop the rules' codes with p <= veto_at (unless never_veto); add p >= add_at."""
+    """Drop the rules' codes the classifier vetoes; add codes with p >= their add_at."""
     kept = [
         concern
         for concern in reading.concerns
-        if concern.code in config.never_veto or probability.get(concern.code, 1.0) > config.veto_at
+        if not config.vetoes(concern.code, probability.get(concern.code, 1.0))
     ]
     not_addable = {concern.code for concern in reading.concerns} | reading.declined
     for code in sorted(probability, key=probability.get, reverse=True):

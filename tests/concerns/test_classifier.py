@@ -153,15 +153,29 @@ def test_a_code_the_rules_declined_is_not_added():
 
 def test_an_unlikely_rule_code_is_dropped_unless_it_is_a_safety_code():
     text = "Some words."
-    probability = {"hostility": 0.01, "unseen_child": 0.01}
+    probability = {"hostility": 0.01, "worker_fear": 0.01}
     found = _decide(
         text,
-        ["hostility", "unseen_child"],
+        ["hostility", "worker_fear"],
         probability,
         veto_at=0.1,
-        never_veto=frozenset({"unseen_child"}),
+        veto_at_by_code={},
+        never_veto=frozenset({"worker_fear"}),
     )
-    assert [c.code for c in found] == ["unseen_child"]
+    assert [c.code for c in found] == ["worker_fear"]
+
+
+@pytest.mark.parametrize("probability, kept", [(0.04, False), (0.06, True), (0.12, True)])
+def test_a_code_with_its_own_veto_threshold_is_dropped_only_below_it(probability, kept):
+    found = _decide(
+        "Some words.",
+        ["unseen_child"],
+        {"unseen_child": probability},
+        veto_at=0.15,
+        veto_at_by_code={"unseen_child": 0.05},
+        never_veto=frozenset(),
+    )
+    assert bool(found) is kept
 
 
 def test_an_added_fear_is_urgent():
