@@ -64,13 +64,16 @@ def word_terms(text: str) -> list[str]:
     ``NEGATION_WINDOW`` words after a negation and stops at a contrast word.
     """
     words = WORD_RE.findall(text.lower())
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    if NEGATION_WORDS.isdisjoint(words):
+        return words + pairs
     terms, marked_left = [], 0
     for word in words:
         if word in CONTRAST_WORDS:
             marked_left = 0
         terms.append(f"neg_{word}" if marked_left else word)
         marked_left = NEGATION_WINDOW if word in NEGATION_WORDS else max(marked_left - 1, 0)
-    return terms + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return terms + pairs
 
 
 def word_count(text: str) -> int:

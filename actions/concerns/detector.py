@@ -155,12 +155,18 @@ def with_classifier(texts: list[str], readings: list[RulesReading]) -> list[list
 
     classifier, config = get_classifier()
     rows = classifier.probability_matrix(texts)
+    column = {code: i for i, code in enumerate(classifier.codes)}
+    lowest_add_at = min([config.add_at, *config.add_at_by_code.values()])
     results = []
     for text, reading, row in zip(texts, readings, rows, strict=True):
         if word_count(text) < max(config.min_words, 1):
             results.append(reading.concerns)  # too short to go on: the rules alone
             continue
-        probability = dict(zip(classifier.codes, row.tolist(), strict=True))
+        # Only the codes that could be added or dropped: most rows have none to add.
+        probability = {classifier.codes[i]: row[i] for i in (row >= lowest_add_at).nonzero()[0]}
+        for concern in reading.concerns:
+            if concern.code in column:
+                probability[concern.code] = row[column[concern.code]]
         results.append(corrected(text, reading, probability, classifier, config))
     return results
 
