@@ -6,17 +6,18 @@
     #                evidence="didn't get to see Kyle alone", ...)]
 
 Two readers: the rules, which are data (``rules.yml``), and a learned classifier
-(``classifier.py``, settings in ``classifier.yml``) that adds a code the rules missed when
-it is confident and drops a rule's code it finds very unlikely (never a safety code). An
-added code's evidence is the sentence the classifier finds most suggestive, with
-``rule_id`` ``classifier.<code>``. ``detect_rules`` / ``detect_rules_many`` are the rules
-alone (their tests use them). ``pipeline.py`` compiles the rules into a small pipeline
-(spaCy's English tokenizer, a token automaton for the patterns, a ConText-style context
-step) and caches the compiled form under ``var/cache/`` so later processes load it in a
-fraction of a second without importing spaCy. The pipeline is built once, on first use,
-not at import, so importing this module is cheap (the action server imports it before it
-needs it). Each code is reported once per text, with the evidence of its first trigger;
-``evidence_start`` / ``evidence_end`` are character offsets into the given text, so
+(``classifier.py``, settings in ``classifier.yml``) that adds a code the rules missed
+when it is confident and drops a rule's code it finds very unlikely (an unseen child only
+when it is nearly sure, the worker's fear never). An added code's evidence is the
+sentence the classifier finds most suggestive, with ``rule_id`` ``classifier.<code>``.
+``detect_rules`` / ``detect_rules_many`` are the rules alone (their tests use them).
+``pipeline.py`` compiles the rules into a small pipeline (spaCy's English tokenizer, a
+token automaton for the patterns, a ConText-style context step) and caches the compiled
+form under ``var/cache/`` so later processes load it in a fraction of a second without
+importing spaCy. The pipeline is built once, on first use, not at import, so importing
+this module is cheap (the action server imports it before it needs it). Each code is
+reported once per text, with the evidence of its first trigger; ``evidence_start`` /
+``evidence_end`` are character offsets into the given text, so
 ``text[evidence_start:evidence_end] == evidence``.
 
 Environment (read here, when the pipeline is first built):
