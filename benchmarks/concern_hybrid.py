@@ -215,7 +215,7 @@ def old_rules(commit: str, rows: list[dict]) -> np.ndarray | None:
 
 def rules_file_at(commit: str, texts: list[str]) -> np.ndarray:
     """Raised and declined codes (side by side) from ``rules.yml`` as it was at ``commit``."""
-    from actions.concerns.detector import concerns_from_doc, declined_codes
+    from actions.concerns.detector import reading_of
     from actions.concerns.pipeline import build_pipeline
 
     base = Path(tempfile.gettempdir()) / "concern_hybrid" / f"rules-{commit}"
@@ -229,9 +229,14 @@ def rules_file_at(commit: str, texts: list[str]) -> np.ndarray:
             check=True,
         )
         rules.write_bytes(shown.stdout)
-    docs = list(build_pipeline(rules, base / "cache").pipe(texts))
-    raised = to_matrix([{c.code for c in concerns_from_doc(doc)} for doc in docs])
-    return np.hstack([raised, to_matrix([set(declined_codes(doc)) for doc in docs])])
+    pipeline = build_pipeline(rules, base / "cache")
+    return readings_matrix([reading_of(doc) for doc in pipeline.pipe(texts)])
+
+
+def readings_matrix(readings: list) -> np.ndarray:
+    """The rules' raised codes and declined codes of each ``RulesReading``, side by side."""
+    raised = to_matrix([{c.code for c in reading.concerns} for reading in readings])
+    return np.hstack([raised, to_matrix([set(reading.declined) for reading in readings])])
 
 
 def rules_on_unseen(name: str, rows: list[dict]) -> np.ndarray | None:
@@ -334,9 +339,7 @@ def keeping_the_public_examples(config) -> set[tuple]:
 def current_rules(texts: list[str]) -> np.ndarray:
     from actions.concerns.detector import read_with_rules
 
-    readings = read_with_rules(texts)
-    raised = to_matrix([{c.code for c in reading.concerns} for reading in readings])
-    return np.hstack([raised, to_matrix([set(reading.declined) for reading in readings])])
+    return readings_matrix(read_with_rules(texts))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,9 +2,9 @@
 
 The rules (``rules.yml``) are precise on the phrasings they were written from and miss
 other authors' ones; a linear classifier trained on the labelled accounts reads wording
-more loosely. ``detector.py`` combines the two (``combine``): a code the classifier is
-confident about is added when the rules missed it, and a rule's code the classifier finds
-very unlikely is dropped, except for the safety codes listed in ``classifier.yml``.
+more loosely. ``detector.py`` combines the two (``with_classifier``): a code the
+classifier is confident about is added when the rules missed it, and a rule's code the
+classifier finds very unlikely is dropped, with the exceptions set in ``classifier.yml``.
 
 The model is a one-vs-rest logistic regression over TF-IDF features of the lowercased
 words, the words marked as negated when a negation comes just before, and adjacent word
@@ -21,10 +21,9 @@ This module does not import rasa or rasa_sdk.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +52,7 @@ class ClassifierError(RuntimeError):
     """The classifier's configuration or model file is missing or not usable."""
 
 
-# ---------------------------------------------------------------- features (shared with training
+# ---------------------------------------------------------------- features (shared with training)
 
 
 def word_terms(text: str) -> list[str]:
@@ -102,15 +101,6 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def file_digest(paths: Iterable[Path]) -> str:
-    """One sha256 over the given files' bytes, in order (what the model was trained on)."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 # ---------------------------------------------------------------- configuration
 
 
@@ -124,11 +114,10 @@ class ClassifierConfig:
     veto_at: float
     never_veto: frozenset[str]
     urgent_codes: frozenset[str]
-    add_at_by_code: dict[str, float]
+    add_at_by_code: dict[str, float] = dataclasses.field(default_factory=dict)
+    veto_at_by_code: dict[str, float] = dataclasses.field(default_factory=dict)
     min_words: int = 0
     reads_answers_to: frozenset[str] = frozenset()
-
-    veto_at_by_code: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def add_threshold(self, code: str) -> float:
         return self.add_at_by_code.get(code, self.add_at)
@@ -223,8 +212,8 @@ class ConcernClassifier:
             columns += found
             rows += [row] * len(found)
         shape = (len(texts), len(self._idf))
+        # Built from (row, column) pairs, the matrix sums repeats: the term counts.
         counts = csr_matrix((np.ones(len(columns)), (rows, columns)), shape=shape)
-        counts.sum_duplicates()
         values = (1.0 + np.log(counts.data)) * self._idf[counts.indices]
         row_of_value = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
         norms = np.sqrt(np.bincount(row_of_value, weights=values * values, minlength=len(texts)))

@@ -18,6 +18,7 @@ file small and the reading fast.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -26,13 +27,11 @@ from pathlib import Path
 import numpy as np
 
 from actions.concerns.classifier import (
-    CONFIG_FILE,
     FEATURES_VERSION,
     MODEL_FILE,
     ClassifierConfig,
     ClassifierError,
     ConcernClassifier,
-    file_digest,
     load_config,
     word_terms,
 )
@@ -122,7 +121,16 @@ class FittedClassifier:
         )
 
 
-def training_digest(config: ClassifierConfig, config_path: Path = CONFIG_FILE) -> str:
+def file_digest(paths: list[Path]) -> str:
+    """One sha256 over the given files' names and bytes, in order."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def training_digest(config: ClassifierConfig) -> str:
     """What a model must have been fitted on: the training files and the model settings."""
     settings = json.dumps(
         [

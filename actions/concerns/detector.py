@@ -54,9 +54,6 @@ CLASSIFIER_ENV = "SUPERVISION_CONCERN_CLASSIFIER"
 OFF_WORDS = ("off", "none", "0", "false", "no")
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache"
 
-_lock = threading.Lock()
-_nlp: ConcernPipeline | None = None
-
 
 @dataclass(frozen=True)
 class RulesReading:
@@ -66,6 +63,8 @@ class RulesReading:
     declined: frozenset[str]
 
 
+_lock = threading.Lock()
+_nlp: ConcernPipeline | None = None
 _reader: tuple[ConcernClassifier, ClassifierConfig] | None = None
 
 
@@ -150,19 +149,18 @@ def declined_codes(doc: ConcernDoc) -> frozenset[str]:
     return frozenset(hit.rule.code for hit in doc.concern_hits if not hit.kept) - kept
 
 
+def reading_of(doc: ConcernDoc) -> RulesReading:
+    return RulesReading(concerns_from_doc(doc), declined_codes(doc))
+
+
 def with_classifier(texts: list[str], readings: list[RulesReading]) -> list[list[RaisedConcern]]:
     """The rules' concerns for each text corrected by the classifier (see the docstring)."""
-    from actions.concerns.classifier import word_count  # numpy: loaded on first use only
-
     classifier, config = get_classifier()
     rows = classifier.probability_matrix(texts)
     column = {code: i for i, code in enumerate(classifier.codes)}
     lowest_add_at = min([config.add_at, *config.add_at_by_code.values()])
     results = []
     for text, reading, row in zip(texts, readings, rows, strict=True):
-        if word_count(text) < max(config.min_words, 1):
-            results.append(reading.concerns)  # too short to go on: the rules alone
-            continue
         # Only the codes that could be added or dropped: most rows have none to add.
         probability = {classifier.codes[i]: row[i] for i in (row >= lowest_add_at).nonzero()[0]}
         for concern in reading.concerns:
@@ -206,10 +204,7 @@ def corrected(
 def read_with_rules(texts: list[str], batch_size: int = BATCH_SIZE) -> list[RulesReading]:
     if not texts:
         return []
-    return [
-        RulesReading(concerns_from_doc(doc), declined_codes(doc))
-        for doc in get_pipeline().pipe(texts, batch_size=batch_size)
-    ]
+    return [reading_of(doc) for doc in get_pipeline().pipe(texts, batch_size=batch_size)]
 
 
 def detect_rules(text: str) -> list[RaisedConcern]:
@@ -236,15 +231,21 @@ def detect_many(
 ) -> list[list[RaisedConcern]]:
     """``detect`` for many texts at once, one list per text, in order.
 
-    ``learned``: per text, whether the classifier reads it too (default: all do).
+    ``learned``: per text, whether the classifier reads it too (default: all do). It never
+    reads a text under ``min_words`` words: too little to go on, the rules read it alone.
     """
     texts = [_as_text(t) for t in texts]
     readings = read_with_rules(texts, batch_size)
-    if not classifier_enabled():
-        return [reading.concerns for reading in readings]
-    flags = [True] * len(texts) if learned is None else list(learned)
-    chosen = [i for i, flag in enumerate(flags) if flag]
     results = [reading.concerns for reading in readings]
+    if not classifier_enabled():
+        return results
+    from actions.concerns.classifier import word_count  # numpy: loaded on first use only
+
+    min_words = max(get_classifier()[1].min_words, 1)
+    flags = [True] * len(texts) if learned is None else list(learned)
+    chosen = [i for i, flag in enumerate(flags) if flag and word_count(texts[i]) >= min_words]
+    if not chosen:
+        return results
     corrected_ones = with_classifier([texts[i] for i in chosen], [readings[i] for i in chosen])
     for i, found in zip(chosen, corrected_ones, strict=True):
         results[i] = found
