@@ -138,7 +138,7 @@ class BotServers:
             "action_endpoint:\n"
             f'  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
             "tracker_store:\n"
-            "  type: components.tracker_store.PingingSQLTrackerStore\n"
+            "  type: components.tracker_store.CachingSQLTrackerStore\n"
             '  dialect: "sqlite"\n'
             f'  db: "{self.workdir / "rasa_tracker.db"}"\n',
             encoding="utf-8",

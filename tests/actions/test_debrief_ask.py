@@ -121,3 +121,34 @@ def test_the_first_question_of_a_set_opens_with_the_set_intro(executor, make_tra
 def test_a_multi_choice_question_says_more_than_one_may_be_picked(executor, make_tracker, domain):
     [message] = ask(executor, make_tracker, domain, "resistance_type")
     assert message["text"].endswith(prompt("multi_choice_hint"))
+
+
+@pytest.mark.parametrize("question_id", debrief_question_ids())
+def test_the_rasa_server_says_each_question_as_the_action_server_would(
+    executor, make_tracker, domain, question_id
+):
+    # components/bank_asks.py: the Rasa server says the bank's questions itself; the
+    # event must be the one Rasa makes from this action server's answer.
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from components.bank_asks import bank_asks
+
+    responses = ask(executor, make_tracker, domain, question_id)
+    [from_server] = asyncio.run(
+        RemoteAction._utter_responses(
+            responses,
+            CollectingOutputChannel(),
+            TemplatedNaturalLanguageGenerator({}),
+            DialogueStateTracker("worker-1", []),
+        )
+    )
+    local = bank_asks()[f"action_ask_{question_id}"]
+    [said_here] = asyncio.run(local.run(CollectingOutputChannel(), None, None, None))
+    assert (said_here.text, said_here.data, said_here.metadata) == (
+        from_server.text,
+        from_server.data,
+        from_server.metadata,
+    )

@@ -141,7 +141,7 @@ class FaultServers(BotServers):
             "action_endpoint:\n"
             f'  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
             "tracker_store:\n"
-            "  type: components.tracker_store.PingingSQLTrackerStore\n"
+            "  type: components.tracker_store.CachingSQLTrackerStore\n"
             '  dialect: "postgresql"\n'
             f'  url: "{url.host}"\n'
             f"  port: {url.port}\n"
