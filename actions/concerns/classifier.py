@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 CONFIG_FILE = HERE / "classifier.yml"
 MODEL_FILE = HERE / "classifier_model.npz"
 WORD_RE = re.compile(r"\w+")
+SPOKEN_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # Part of what a model file records it was fitted with: change it with the features.
 FEATURES_VERSION = 3
@@ -76,7 +77,8 @@ def word_terms(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    return len(WORD_RE.findall(text))
+    """Words as a person counts them: "didn't" is one word here (two terms for the model)."""
+    return len(SPOKEN_WORD_RE.findall(text))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ from actions.concerns.classifier import (
     ConcernClassifier,
     load_config,
     sentence_spans,
+    word_count,
     word_terms,
 )
 from actions.concerns.classifier_train import (
@@ -82,6 +83,12 @@ def test_the_model_learns_the_tiny_corpus(tiny_model):
 
 def test_the_shipped_model_was_fitted_on_the_configured_files():
     assert ConcernClassifier().trained_on == training_digest(load_config())
+
+
+def test_the_blind_set_is_never_learned_from():
+    # blind6 measures the product on text it has never seen (tests/concerns/README.md).
+    names = [str(path) for path in load_config().training_files]
+    assert names and not [name for name in names if "blind6" in name]
 
 
 def test_negation_marks_the_next_words_until_a_contrast():
@@ -211,6 +218,20 @@ def test_a_short_answer_is_read_by_the_rules_alone(monkeypatch):
     six_words = "My notes for my feelings now."
     assert detector.detect(five_words) == detector.detect_rules(five_words)
     assert len(detector.detect(six_words)) > len(detector.detect_rules(six_words))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("I didn't get to see Kyle alone", 7),
+        ("Mum\u2019s partner wasn\u2019t there", 4),
+        ("dunno", 1),
+        ("", 0),
+    ],
+)
+def test_words_are_counted_as_a_person_counts_them(text, words):
+    # The short-answer guard counts "didn't" once, as the worker typed it.
+    assert word_count(text) == words
 
 
 def test_learned_chooses_which_texts_the_classifier_reads(monkeypatch):
