@@ -213,3 +213,19 @@ def test_a_new_domain_lets_kept_trackers_go(tmp_path):
     _run(store.save(tracker))
     store.domain = DOMAIN  # as when Rasa loads a new model
     assert _run(store.retrieve("w")) is not tracker
+
+
+def test_the_cache_size_in_endpoints_reaches_the_store(tmp_path):
+    # Rasa hands the tracker_store section's other keys to the store as arguments.
+    from rasa.utils.endpoints import read_endpoint_config
+
+    config = read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), "tracker_store")
+    config.kwargs["db"] = str(tmp_path / "tracker.db")
+    store = TrackerStore.create(config, DOMAIN)
+    store = store._tracker_store if isinstance(store, FailSafeTrackerStore) else store
+    assert (
+        store.cache_size
+        == yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())["tracker_store"][
+            "cache_size"
+        ]
+    )
