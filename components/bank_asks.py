@@ -10,8 +10,8 @@ the same message, built by the same code; every other name goes to Rasa as befor
 
 The action server keeps its ask actions: with a Rasa release where this is not installed
 (``components.rasa_speedups.PATCHED_RASA_SERIES``), or a bank that fails to load here,
-Rasa calls them as it always did. ``tests/components`` checks, for every question, that
-the local message is the event Rasa makes from the action server's answer.
+Rasa calls them as it always did. ``tests/actions/test_debrief_ask.py`` checks, for every
+question, that the local message is the event Rasa makes from the action server's answer.
 """
 
 from __future__ import annotations
