@@ -26,7 +26,7 @@ from rasa.core.actions.action import Action, create_bot_utterance
 
 from actions.bank.asking import question_buttons, question_text
 from actions.bank.gen_domain import ask_action_name
-from actions.bank.prompts import PromptsError, load_prompts
+from actions.bank.prompts import PromptsError, cached_prompts
 from actions.bank.schema import BankError, cached_bank
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class AskBankQuestion(Action):
 def ask_message(question_id: str) -> dict[str, Any]:
     """What the action server's ask action for ``question_id`` says, as Rasa keeps it
     (empty values left out, as ``RemoteAction`` leaves them out)."""
-    bank, prompts = cached_bank(), load_prompts()
+    bank, prompts = cached_bank(), cached_prompts()
     question = bank.questions[question_id]
     message: dict[str, Any] = {"text": question_text(bank, question, prompts)}
     buttons = question_buttons(question, prompts)

@@ -150,18 +150,19 @@ class CachingSQLTrackerStore(PingingSQLTrackerStore):
         if (rows, last_id) != (stored.rows, stored.last_id):
             added = self._rows_after(session, sender_id, stored.last_id)
             if len(added) != rows - stored.rows or any(
-                type_name == SessionStarted.type_name for _, type_name, _ in added
+                type_name == SessionStarted.type_name for type_name, _ in added
             ):
                 return None
-            for event in deserialise_events([json.loads(data) for _, _, data in added]):
+            for event in deserialise_events([json.loads(data) for _, data in added]):
                 tracker.update(event)
         self._keep(tracker, StoredRows(rows, last_id, len(tracker.events)))
         return tracker
 
-    def _rows_after(self, session: Any, sender_id: str, row_id: int) -> list[tuple[int, str, str]]:
+    def _rows_after(self, session: Any, sender_id: str, row_id: int) -> list[tuple[str, str]]:
+        """(type name, data) of this conversation's rows after ``row_id``, in order."""
         event = self.SQLEvent
         query = (
-            sa.select(event.id, event.type_name, event.data)
+            sa.select(event.type_name, event.data)
             .where(event.sender_id == sender_id, event.id > row_id)
             .order_by(event.id)
         )
