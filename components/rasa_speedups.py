@@ -22,6 +22,21 @@
    form name appeared, since each step looks at every form name), else computed
    again by Rasa's own code. Callers get a fresh list each time, as before.
 
+4. ``DialogueStateTracker.copy``, which Rasa calls before running each action, builds a
+   new tracker (deep-copying every slot's initial value) and replays every event of the
+   conversation into it: ~3 ms for a finished debrief, twice or more a turn. Rasa's own
+   contract for a tracker is that its state "MUST be re-creatable by processing all the
+   events", so the copy here takes that state directly: the same events in a new list,
+   each slot copied as ``init_copy`` copies it (keeping the value the replay would set),
+   and the loop and latest action copied so that changes to one tracker do not reach
+   the other. Trackers of another class, or with a cap on their event history (whose
+   dropped events a replay would not see), are copied by Rasa's own code. One
+   difference: a replay writes a ``StoryExported`` event's file again; this copy does
+   not, as no copy should. The form's ``_temporary_tracker`` (twice a debrief turn)
+   replays the conversation into a tracker with the domain's slots in the same way; it
+   is this copy plus its added events when the conversation has no restart and its
+   slots are the domain's (the same definitions, in the same order), else Rasa's own.
+
 Rasa imports ``components`` when it loads the model (the NLU pipeline names
 ``components.message_guard``), which applies these. Only Rasa 3.6 is patched: the
 patched methods are internal and may change in another release.
@@ -29,9 +44,11 @@ patched methods are internal and may change in another release.
 
 from __future__ import annotations
 
+import copy
 import functools
 import itertools
 import logging
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Dict, Text, Type
@@ -40,7 +57,10 @@ import rasa
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.constants import DOCS_BASE_URL
+from rasa.core.actions.forms import FormAction
+from rasa.shared.constants import DEFAULT_SENDER_ID, DOCS_BASE_URL
+from rasa.shared.core.constants import REQUESTED_SLOT
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
@@ -48,6 +68,7 @@ from rasa.shared.core.events import (
     Event,
     Restarted,
     SessionStarted,
+    SlotSet,
     UserUtteranceReverted,
     UserUttered,
 )
@@ -186,6 +207,84 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
     return list(cached.applied)
 
 
+STOCK_COPY = DialogueStateTracker.copy
+
+
+def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
+    """``DialogueStateTracker.copy`` without replaying the events (fix 4 above): the
+    tracker ``init_copy`` would make, in the state the replay would leave it in."""
+    if type(self) is not DialogueStateTracker or self._max_event_history is not None:
+        return STOCK_COPY(self)
+    clone = DialogueStateTracker.__new__(DialogueStateTracker)
+    clone._max_event_history = None
+    clone.events = deque(self.events)
+    clone.sender_id = self.sender_id or DEFAULT_SENDER_ID
+    clone.slots = {slot.name: copy.copy(slot) for slot in self.slots.values()}
+    clone.sender_source = None
+    clone.is_rule_tracker = self.is_rule_tracker
+    clone._paused = self._paused
+    clone.followup_action = self.followup_action
+    clone.latest_action = None if self.latest_action is None else dict(self.latest_action)
+    clone.latest_message = self.latest_message
+    clone.latest_bot_utterance = self.latest_bot_utterance
+    clone.active_loop = copy.copy(self.active_loop)
+    clone.model_id = None
+    clone.assistant_id = None
+    cached = self.__dict__.get(APPLIED_EVENTS_CACHE)
+    if cached is not None:  # the same events, so the same applied events
+        clone.__dict__[APPLIED_EVENTS_CACHE] = cached
+    return clone
+
+
+STOCK_TEMPORARY_TRACKER = FormAction._temporary_tracker
+SLOT_STATE = ("_value", "_has_been_set")
+
+
+def _same_slot_definition(slot: Any, template: Any) -> bool:
+    if type(slot) is not type(template):
+        return False
+    mine, theirs = vars(slot), vars(template)
+    return mine.keys() == theirs.keys() and all(
+        mine[key] is theirs[key] or mine[key] == theirs[key]
+        for key in mine
+        if key not in SLOT_STATE
+    )
+
+
+def _replays_as_copy(tracker: DialogueStateTracker, domain: Domain) -> bool:
+    """Whether replaying the tracker's events into a tracker with the domain's slots
+    gives the tracker's own state: no restart (the replay starts after the latest), and
+    the domain's slot definitions, in the same order."""
+    if list(tracker.slots) != [slot.name for slot in domain.slots]:
+        return False
+    if tracker.idx_after_latest_restart() != 0:
+        return False
+    return all(
+        _same_slot_definition(tracker.slots[template.name], template) for template in domain.slots
+    )
+
+
+def temporary_tracker(
+    self: FormAction,
+    current_tracker: DialogueStateTracker,
+    additional_events: list[Event],
+    domain: Domain,
+) -> DialogueStateTracker:
+    """``FormAction._temporary_tracker`` as a copy plus the added events (fix 4)."""
+    if not _replays_as_copy(current_tracker, domain):
+        return STOCK_TEMPORARY_TRACKER(self, current_tracker, additional_events, domain)
+    tracker = copy_tracker(current_tracker)
+    tracker.sender_id = current_tracker.sender_id  # as from_events has it, even if empty
+    added = [
+        SlotSet(REQUESTED_SLOT, self.get_slot_to_fill(current_tracker)),
+        ActionExecuted(self.name()),
+        *additional_events,
+    ]
+    for event in added:
+        tracker.update(event)
+    return tracker
+
+
 def apply() -> bool:
     """Install the fixes on Rasa 3.6; returns whether they are installed."""
     if not rasa.__version__.startswith(PATCHED_RASA_SERIES):
@@ -199,4 +298,6 @@ def apply() -> bool:
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_event_by_type)
     DialogueStateTracker.applied_events = applied_events
+    DialogueStateTracker.copy = copy_tracker
+    FormAction._temporary_tracker = temporary_tracker
     return True
