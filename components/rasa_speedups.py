@@ -254,7 +254,10 @@ def _same_slot_definition(slot: Any, template: Any) -> bool:
 def _replays_as_copy(tracker: DialogueStateTracker, domain: Domain) -> bool:
     """Whether replaying the tracker's events into a tracker with the domain's slots
     gives the tracker's own state: no restart (the replay starts after the latest), and
-    the domain's slot definitions, in the same order."""
+    the domain's slot definitions, in the same order; and a tracker ``copy_tracker``
+    copies itself (not Rasa's replay, which would keep a capped history's cap)."""
+    if type(tracker) is not DialogueStateTracker or tracker._max_event_history is not None:
+        return False
     if list(tracker.slots) != [slot.name for slot in domain.slots]:
         return False
     if tracker.idx_after_latest_restart() != 0:

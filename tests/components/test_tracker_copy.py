@@ -4,6 +4,8 @@ copy and the original go on independently; so does the form's temporary tracker.
 
 from __future__ import annotations
 
+import warnings
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.core.actions.forms import FormAction
@@ -137,25 +139,32 @@ def test_a_capped_history_is_copied_by_rasa_own_replay():
     assert _state(tracker.copy()) == _state(rasa_speedups.STOCK_COPY(tracker))
 
 
-DOMAIN = Domain.from_dict(
-    {
-        "intents": ["inform", "stop_debrief"],
-        "slots": {
-            "case_reference": {"type": "text", "mappings": [{"type": "from_text"}]},
-            "answered_questions": {
-                "type": "list",
-                "initial_value": ["consent"],
-                "mappings": [{"type": "custom"}],
-            },
-            "child_seen_alone": {
-                "type": "bool",
-                "initial_value": False,
-                "mappings": [{"type": "custom"}],
-            },
-        },
-        "forms": {"debrief_form": {"required_slots": ["case_reference"]}},
-    }
-)
+def _domain() -> Domain:
+    with warnings.catch_warnings():
+        # Rasa warns on every Domain.from_dict that slot auto-fill was removed in 3.0.
+        warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
+        return Domain.from_dict(
+            {
+                "intents": ["inform", "stop_debrief"],
+                "slots": {
+                    "case_reference": {"type": "text", "mappings": [{"type": "from_text"}]},
+                    "answered_questions": {
+                        "type": "list",
+                        "initial_value": ["consent"],
+                        "mappings": [{"type": "custom"}],
+                    },
+                    "child_seen_alone": {
+                        "type": "bool",
+                        "initial_value": False,
+                        "mappings": [{"type": "custom"}],
+                    },
+                },
+                "forms": {"debrief_form": {"required_slots": ["case_reference"]}},
+            }
+        )
+
+
+DOMAIN = _domain()
 
 
 def _form_tracker(choices: list[int]) -> DialogueStateTracker:
@@ -200,3 +209,6 @@ def test_a_conversation_with_a_restart_or_other_slots_uses_rasa_own(monkeypatch)
     other_slots = DialogueStateTracker("worker-1", _slots())
     form._temporary_tracker(other_slots, [], DOMAIN)
     assert stock_calls == [1, 1]
+    capped = DialogueStateTracker("worker-1", DOMAIN.slots, max_event_history=5)
+    form._temporary_tracker(capped, [], DOMAIN)
+    assert stock_calls == [1, 1, 1]
