@@ -210,10 +210,16 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
 STOCK_COPY = DialogueStateTracker.copy
 
 
+def _copied_directly(tracker: DialogueStateTracker) -> bool:
+    """Whether ``copy_tracker`` copies this tracker itself: Rasa's own class, with no cap
+    on its history (a replay of a capped history would not see the dropped events)."""
+    return type(tracker) is DialogueStateTracker and tracker._max_event_history is None
+
+
 def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
     """``DialogueStateTracker.copy`` without replaying the events (fix 4 above): the
     tracker ``init_copy`` would make, in the state the replay would leave it in."""
-    if type(self) is not DialogueStateTracker or self._max_event_history is not None:
+    if not _copied_directly(self):
         return STOCK_COPY(self)
     clone = DialogueStateTracker.__new__(DialogueStateTracker)
     clone._max_event_history = None
@@ -256,7 +262,7 @@ def _replays_as_copy(tracker: DialogueStateTracker, domain: Domain) -> bool:
     gives the tracker's own state: no restart (the replay starts after the latest), and
     the domain's slot definitions, in the same order; and a tracker ``copy_tracker``
     copies itself (not Rasa's replay, which would keep a capped history's cap)."""
-    if type(tracker) is not DialogueStateTracker or tracker._max_event_history is not None:
+    if not _copied_directly(tracker):
         return False
     if list(tracker.slots) != [slot.name for slot in domain.slots]:
         return False

@@ -61,14 +61,15 @@ class PingingSQLTrackerStore(SQLTrackerStore):
         # for the database); swap it for one with the same URL and pool that pings.
         url = self.engine.url
         self.engine.dispose()
+        is_sqlite = url.get_backend_name() == "sqlite"
         options: dict[str, Any] = {"pool_pre_ping": True, **create_engine_kwargs(url)}
-        if url.get_backend_name() == "sqlite":
+        if is_sqlite:
             # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool);
             # Rasa's server uses the store from its one event-loop thread, so a pool of
             # connections shared across threads is safe, and saves a connect a query.
             options.update(poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
         self.engine = sa.create_engine(url, **options)
-        if url.get_backend_name() == "sqlite":
+        if is_sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_write_ahead_log)
         self.sessionmaker = sessionmaker(bind=self.engine)
         logger.debug("Tracker store pool checks connections before use (%r).", url)
