@@ -16,6 +16,7 @@ from rasa.shared.core.events import (
     ActionExecutionRejected,
     ActionReverted,
     ActiveLoop,
+    EntitiesAdded,
     Event,
     Restarted,
     SlotSet,
@@ -68,6 +69,75 @@ def test_each_response_is_judged_as_the_stock_check_judges_it(result):
     with pytest.raises(jsonschema.ValidationError) as raised:
         action._validate_action_result(result)
     assert raised.value.message.startswith(expected + ". Failed to validate Action server")
+
+
+def _event_dicts() -> list[dict]:
+    """One dict of each event type, as Rasa writes it (what an action server sends)."""
+    made = []
+    for cls in all_subclasses(Event):
+        try:
+            made.append(cls.from_parameters({"event": cls.type_name, "name": "x"}).as_dict())
+        except Exception:  # noqa: BLE001 - event types that need more arguments are skipped
+            continue
+    return made + [
+        SlotSet("case_reference", "C-1").as_dict(),
+        UserUttered("hello", {"name": "greet", "confidence": 0.9}).as_dict(),
+        ActionExecuted("action_listen").as_dict(),
+        EntitiesAdded([{"entity": "case", "value": "C-1", "start": 0, "end": 3}]).as_dict(),
+    ]
+
+
+EVENT_DICTS = _event_dicts()
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.just([]),
+    st.just({}),
+    st.just([{"text": "x"}]),
+    st.sampled_from(["user", "slot", "bot"]),
+)
+
+
+@st.composite
+def responses(draw):
+    """Responses near Rasa's schema: real events, some with a key dropped or changed."""
+    events = []
+    for base in draw(st.lists(st.sampled_from(EVENT_DICTS), max_size=6)):
+        event = copy.deepcopy(base)
+        for _ in range(draw(st.integers(0, 2))):
+            key = draw(st.sampled_from(sorted(event) + ["event", "name", "value", "extra"]))
+            if draw(st.booleans()):
+                event.pop(key, None)
+            else:
+                event[key] = draw(ODD_VALUES)
+        events.append(event if draw(st.integers(0, 20)) else draw(ODD_VALUES))
+    result = {"events": events, "responses": draw(st.sampled_from([[], [{"text": "hi"}], "no"]))}
+    for key in draw(st.lists(st.sampled_from(["events", "responses"]), max_size=2)):
+        result.pop(key, None)
+    return result if draw(st.integers(0, 30)) else draw(ODD_VALUES)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(responses())
+def test_the_per_type_check_agrees_with_the_full_schema(result):
+    assert rasa_speedups.events_by_type().is_valid(result) == (
+        rasa_speedups.response_validator().is_valid(result)
+    )
+
+
+@pytest.mark.parametrize("event", EVENT_DICTS, ids=lambda e: e["event"])
+def test_each_event_type_is_judged_as_the_full_schema_judges_it(event):
+    expected = rasa_speedups.response_validator().is_valid({"events": [event]})
+    assert rasa_speedups.events_by_type().is_valid({"events": [event]}) == expected
+
+
+def test_the_events_rasa_writes_pass_the_per_type_check():
+    accepted = [e for e in EVENT_DICTS if e.get("entities", []) is not None]
+    assert len({e["event"] for e in accepted}) >= 20
+    assert rasa_speedups.events_by_type().is_valid({"events": accepted})
 
 
 def _walked(type_name: str):
