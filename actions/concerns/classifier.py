@@ -120,9 +120,15 @@ class ClassifierConfig:
     veto_at_by_code: dict[str, float] = dataclasses.field(default_factory=dict)
     min_words: int = 0
     reads_answers_to: frozenset[str] = frozenset()
+    add_over_declined_at: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def add_threshold(self, code: str) -> float:
         return self.add_at_by_code.get(code, self.add_at)
+
+    def overrides_declined(self, code: str, probability: float) -> bool:
+        """Whether the classifier adds a code the rules read and declined (negated, past,
+        someone else's), at this probability: only for the codes configured, when sure."""
+        return probability >= self.add_over_declined_at.get(code, float("inf"))
 
     def vetoes(self, code: str, probability: float) -> bool:
         """Whether the classifier drops a code the rules raised, at this probability."""
@@ -161,6 +167,7 @@ def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
             reads_answers_to=frozenset(raw.get("reads_answers_to") or ()),
             add_at_by_code=_per_code(decision, "add_at_by_code"),
             veto_at_by_code=_per_code(decision, "veto_at_by_code"),
+            add_over_declined_at=_per_code(decision, "add_over_declined_at"),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ClassifierError(f"{path.name}: missing or invalid setting: {error}") from error
@@ -168,6 +175,9 @@ def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
         for add_at in (config.add_at, *config.add_at_by_code.values()):
             if not 0.0 <= veto_at < add_at <= 1.0:
                 raise ClassifierError(f"{path.name}: need 0 <= veto_at < add_at <= 1")
+    for code, value in config.add_over_declined_at.items():
+        if not config.add_threshold(code) <= value <= 1.0:
+            raise ClassifierError(f"{path.name}: add_over_declined_at {code} is under its add_at")
     if not config.training_files:
         raise ClassifierError(f"{path.name}: training_files is empty")
     return config

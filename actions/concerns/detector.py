@@ -183,7 +183,12 @@ def corrected(
         for concern in reading.concerns
         if not config.vetoes(concern.code, probability.get(concern.code, 1.0))
     ]
-    not_addable = {concern.code for concern in reading.concerns} | reading.declined
+    declined = {
+        code
+        for code in reading.declined
+        if not config.overrides_declined(code, probability.get(code, 0.0))
+    }
+    not_addable = {concern.code for concern in reading.concerns} | declined
     for code in sorted(probability, key=probability.get, reverse=True):
         if probability[code] >= config.add_threshold(code) and code not in not_addable:
             start, end, _ = classifier.best_sentence(text, code)

@@ -87,10 +87,11 @@ def test_the_shipped_model_was_fitted_on_the_configured_files():
 
 
 def test_the_blind_set_is_never_learned_from():
-    # blind11 measures the product on text it has never seen, and blind12 is kept for the
-    # next round (tests/concerns/README.md).
+    # blind11 and blind12 measured this round's product on text it had never seen, and
+    # are released only with the next round's training; blind13 is kept for the next
+    # round's measure (tests/concerns/README.md).
     names = [Path(path).name for path in load_config().training_files]
-    held_back = {"blind11_accounts.jsonl", "blind12_accounts.jsonl"}
+    held_back = {f"blind{n}_accounts.jsonl" for n in (11, 12, 13)}
     assert names and not held_back & set(names)
 
 
@@ -122,6 +123,7 @@ def test_a_broken_model_file_is_a_clear_error(tmp_path):
         (("add_at: 0.", "add_at: -0."), "veto_at < add_at"),
         (("regularisation_c: ", "regularisation_c: lots #"), "invalid setting"),
         (("training_files:", "training_filez:"), "missing or invalid"),
+        (("    unseen_child: 0.80", "    unseen_child: 0.30"), "under its"),
     ],
 )
 def test_a_bad_config_is_a_clear_error(tmp_path, edit, message):
@@ -159,6 +161,20 @@ def test_a_code_the_rules_declined_is_not_added():
     text = "He has not missed an appointment since the summer."
     found = _decide(text, [], {"avoidance": 0.95}, declined={"avoidance"}, add_at=0.6)
     assert found == []
+
+
+@pytest.mark.parametrize("probability, added", [(0.85, False), (0.95, True)])
+def test_a_declined_code_is_added_only_where_configured_and_only_when_sure(probability, added):
+    text = "The kids were asleep and I was glad to get away before dad came back."
+    found = _decide(
+        text,
+        [],
+        {"unseen_child": probability, "worker_relief": 0.99},
+        declined={"unseen_child", "worker_relief"},
+        add_at=0.6,
+        add_over_declined_at={"unseen_child": 0.9},
+    )
+    assert [c.code for c in found] == (["unseen_child"] if added else [])
 
 
 def test_an_unlikely_rule_code_is_dropped_unless_it_is_a_safety_code():
