@@ -15,12 +15,12 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.bank.answers import AnswerNotUnderstood, clean_text, parse_yes_no
 from actions.bank.prompts import cached_prompts
 from actions.debrief_state import RecordsUnavailable, control_result, run_db
+from actions.form_validation import OwnQuestionsFormValidation
 from actions.services import concern_review
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def _pending(tracker: Tracker) -> list[str]:
     return list(tracker.get_slot("review_codes") or [])
 
 
-class ValidateConcernReviewForm(FormValidationAction):
+class ValidateConcernReviewForm(OwnQuestionsFormValidation):
     def name(self) -> str:
         return "validate_concern_review_form"
 

@@ -9,7 +9,6 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.bank.answers import AnswerNotUnderstood, ParsedAnswer, parse_answer
@@ -27,6 +26,7 @@ from actions.debrief_state import (
     ensure_debrief,
     run_db,
 )
+from actions.form_validation import OwnQuestionsFormValidation
 from actions.services import debriefs
 from actions.settings import get_settings
 
@@ -39,7 +39,7 @@ SAFETY_CODES = {"worker_fear", "hostility"}
 PATTERN_QUESTIONS = {"child_seen", "child_seen_alone", "access_gained"}
 
 
-class ValidateDebriefForm(FormValidationAction):
+class ValidateDebriefForm(OwnQuestionsFormValidation):
     def name(self) -> str:
         return "validate_debrief_form"
 

@@ -25,11 +25,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.bank.answers import clean_text
 from actions.debrief_state import bank, control_result, run_db
+from actions.form_validation import OwnQuestionsFormValidation
 from actions.services import supervision
 from actions.services.access import PersonRef
 from actions.services.supervision_questions import case_sets, prompts
@@ -109,7 +109,7 @@ async def _actor(tracker: Tracker) -> PersonRef:
 # --- the form ------------------------------------------------------------------------------
 
 
-class ValidateSupervisionForm(FormValidationAction):
+class ValidateSupervisionForm(OwnQuestionsFormValidation):
     def name(self) -> str:
         return "validate_supervision_form"
 

@@ -22,10 +22,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.debrief_state import control_result, run_db
+from actions.form_validation import OwnQuestionsFormValidation
 from actions.services import supervision
 from actions.services.access import PersonRef
 from actions.services.shared_records import CaseSummary, SupervisionSummary
@@ -306,9 +306,18 @@ class ActionPrepareSupervision(Action):
 # --- picking a supervisee ----------------------------------------------------------------
 
 
-class ValidateSuperviseeForm(FormValidationAction):
+class ValidateSuperviseeForm(OwnQuestionsFormValidation):
     def name(self) -> str:
         return "validate_supervisee_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return ["sup_choice"]
 
     async def validate_sup_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

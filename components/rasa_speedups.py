@@ -39,6 +39,12 @@
    replays the conversation into a tracker with the domain's slots in the same way; it
    is this copy plus its added events when the conversation has no restart and its
    slots are the domain's (the same definitions, in the same order), else Rasa's own.
+5. Each call to the action server sends the whole conversation as JSON (170 kB by the
+   end of a debrief), and aiohttp writes it with the standard library's ``json.dumps``:
+   about 6 ms, mostly in writing floats (every event's timestamp, every intent's
+   confidence). ``ujson`` (already installed: Sanic uses it to read the same requests)
+   writes the same JSON value about three times faster. Anything it will not write
+   (bytes, an object of another type) goes to ``json.dumps``, which answers as before.
 
 Rasa imports ``components`` when it loads the model (the NLU pipeline names
 ``components.message_guard``), which applies these. Only Rasa 3.6 is patched: the
@@ -50,17 +56,21 @@ from __future__ import annotations
 import copy
 import functools
 import itertools
+import json
 import logging
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Dict, Text, Type
 
+import aiohttp
 import rasa
+import ujson
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.core.actions.forms import FormAction
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.shared.constants import DEFAULT_SENDER_ID, DOCS_BASE_URL
 from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
@@ -77,6 +87,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
 
@@ -341,6 +352,35 @@ def temporary_tracker(
     return tracker
 
 
+# --- 5. the request to the action server written faster ----------------------------------
+
+
+def dumps_json(value: Any) -> str:
+    """``json.dumps(value)`` as a JSON value, written by ujson where it can (slashes left
+    as they are, bytes refused as ``json.dumps`` refuses them)."""
+    try:
+        return ujson.dumps(value, escape_forward_slashes=False, reject_bytes=True)
+    except (TypeError, OverflowError, ValueError):
+        return json.dumps(value)
+
+
+STOCK_ENDPOINT_SESSION = EndpointConfig.session
+
+
+def endpoint_session(self: EndpointConfig) -> aiohttp.ClientSession:
+    """Rasa's ``EndpointConfig.session`` (same headers, auth and timeout), writing JSON
+    bodies with ``dumps_json``."""
+    auth = None
+    if self.basic_auth:
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+    return aiohttp.ClientSession(
+        headers=self.headers,
+        auth=auth,
+        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+        json_serialize=dumps_json,
+    )
+
+
 def apply() -> bool:
     """Install the fixes on Rasa 3.6; returns whether they are installed."""
     if not rasa.__version__.startswith(PATCHED_RASA_SERIES):
@@ -356,4 +396,5 @@ def apply() -> bool:
     DialogueStateTracker.applied_events = applied_events
     DialogueStateTracker.copy = copy_tracker
     FormAction._temporary_tracker = temporary_tracker
+    EndpointConfig.session = endpoint_session
     return True

@@ -137,6 +137,7 @@ class BotServers:
         path.write_text(
             "action_endpoint:\n"
             f'  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
+            "  enable_selective_domain: true\n"
             "tracker_store:\n"
             "  type: components.tracker_store.CachingSQLTrackerStore\n"
             '  dialect: "sqlite"\n'

@@ -218,10 +218,31 @@ class Turn:
         return self.slots.get("control_result")
 
 
+@lru_cache(maxsize=1)
+def selective_domain() -> bool:
+    """Whether endpoints.yml has Rasa send the domain only to the actions that ask."""
+    endpoint = read_yaml(PROJECT_ROOT / "endpoints.yml")["action_endpoint"]
+    return bool(endpoint.get("enable_selective_domain", False))
+
+
+def domain_as_sent(action_name: str, domain: dict) -> dict:
+    """The domain Rasa sends with a call to `action_name` (rasa/core/actions/action.py,
+    `_action_call_format`): all of it, or with selective domain only to actions listed
+    as `{name: {send_domain: true}}`; the action server reads the missing domain as {}."""
+    if not selective_domain():
+        return copy.deepcopy(domain)
+    for entry in domain.get("actions", []):
+        if isinstance(entry, dict) and entry.get(action_name, {}).get("send_domain"):
+            return copy.deepcopy(domain)
+    return {}
+
+
 def run_action(action: Action, tracker: Tracker, domain: dict) -> Turn:
-    """Run one action as the action server does (asyncio.run: no pytest-asyncio here)."""
+    """Run one action as the action server does (asyncio.run: no pytest-asyncio here),
+    with the domain Rasa would send it."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, domain)) or []
+    events = asyncio.run(action.run(dispatcher, tracker, domain_as_sent(action.name(), domain)))
+    events = events or []
     return Turn(list(events), dispatcher.messages)
 
 

@@ -10,7 +10,6 @@ name and case is invented.
 from __future__ import annotations
 
 import asyncio
-import copy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,7 +22,14 @@ from actions.settings import PROJECT_ROOT
 from actions.store import people, sharing
 from actions.store.db import session_scope
 from actions.store.models import AgreedAction, AuditEntry, SupervisionNote, SupervisionSession
-from tests.actions.action_helpers import CHANNEL, Turn, merge_domains, read_yaml, slot_events
+from tests.actions.action_helpers import (
+    CHANNEL,
+    Turn,
+    domain_as_sent,
+    merge_domains,
+    read_yaml,
+    slot_events,
+)
 from tests.store_fixtures import add_debrief, add_person, share_concern
 
 PRIVATE = "PRIVATE"
@@ -151,7 +157,8 @@ class Chat:
             {"entity": name, "value": value} for name, value in (entities or {}).items()
         ]
         dispatcher = CollectingDispatcher()
-        events = asyncio.run(action.run(dispatcher, tracker, copy.deepcopy(self.domain))) or []
+        sent = domain_as_sent(action.name(), self.domain)
+        events = asyncio.run(action.run(dispatcher, tracker, sent)) or []
         turn = Turn(list(events), dispatcher.messages)
         known = set(self.domain["slots"]) | {"requested_slot"}
         for name, value in slot_events(turn.events).items():

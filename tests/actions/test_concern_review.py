@@ -54,7 +54,9 @@ def add_context(conversation) -> str:
     code = conversation.slots["review_codes"][0]
     decide(conversation, "review_decision", "add_context")
     turn = decide(conversation, "review_note", NOTE)
-    assert turn.slots == {"review_note": NOTE}, "the form goes on to ask about sharing"
+    assert turn.slots == {"review_note": NOTE, "requested_slot": "review_share"}, (
+        "the form goes on to ask about sharing"
+    )
     return code
 
 
@@ -130,7 +132,7 @@ def test_records_unavailable_when_sharing_keeps_the_note_and_asks_again(reviewin
     monkeypatch.setattr(concern_review, "share_with_note", unavailable)
     turn = decide(reviewing, "review_share", "yes")
 
-    assert turn.slots == {"review_share": None}
+    assert turn.slots == {"review_share": None, "requested_slot": "review_share"}
     assert turn.texts == [prompt("records_unavailable")]
     for concern in concerns_of(reviewing, code):
         assert (concern.worker_note, concern.shared_at) == (NOTE, None)

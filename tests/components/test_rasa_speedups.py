@@ -4,7 +4,9 @@ name resolves to the class Rasa's subclass walk finds."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import json
 
 import jsonschema
 import pytest
@@ -23,8 +25,9 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
     UserUttered,
 )
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
 
 import components  # noqa: F401  (installs the fixes, as Rasa's model load does)
 from components import rasa_speedups
@@ -275,3 +278,77 @@ def test_appended_events_are_carried_forward_not_recomputed(monkeypatch):
     tracker.update(ActiveLoop("review_form"))  # a new form name: Rasa's own code again
     tracker.applied_events()
     assert recomputed == [1]
+
+
+# --- 5. the request to the action server written faster ------------------------------
+
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text()
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(JSON_VALUES)
+def test_the_request_body_is_the_json_value_the_standard_library_writes(value):
+    assert json.loads(rasa_speedups.dumps_json(value)) == json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [float("nan"), float("inf"), {1: "a", None: "b"}, (1, 2), "a/b \ud800 é", 10**30, -0.0],
+    ids=["nan", "inf", "non-text keys", "tuple", "slash and surrogate", "huge int", "minus 0"],
+)
+def test_odd_values_are_written_as_the_standard_library_writes_them(value):
+    expected = json.dumps(value)
+    got = rasa_speedups.dumps_json(value)
+    if value != value:  # NaN equals nothing: compare the text
+        assert got == expected
+    else:
+        assert json.loads(got) == json.loads(expected)
+
+
+@pytest.mark.parametrize("value", [b"bytes", {"when": object()}, {1.5j}])
+def test_what_the_standard_library_refuses_is_refused_the_same_way(value):
+    with pytest.raises(TypeError) as stock:
+        json.dumps(value)
+    with pytest.raises(TypeError) as ours:
+        rasa_speedups.dumps_json(value)
+    assert str(ours.value) == str(stock.value)
+
+
+def test_a_finished_debrief_is_sent_as_the_same_json():
+    tracker = DialogueStateTracker.from_events("worker-1", _conversation())
+    state = tracker.current_state(EventVerbosity.ALL)
+    assert json.loads(rasa_speedups.dumps_json(state)) == json.loads(json.dumps(state))
+
+
+def test_the_session_is_rasa_own_but_for_the_json_writer():
+    endpoint = EndpointConfig(
+        "http://localhost:5055/webhook",
+        headers={"X-Team": "north"},
+        basic_auth={"username": "bot", "password": "not-a-secret"},
+    )
+
+    async def both():
+        async with (
+            rasa_speedups.STOCK_ENDPOINT_SESSION(endpoint) as stock,
+            endpoint.session() as ours,
+        ):
+            return [
+                (dict(s.headers), s.auth, s.timeout, s.json_serialize is json.dumps)
+                for s in (stock, ours)
+            ]
+
+    stock, ours = asyncio.run(both())
+    assert ours[:3] == stock[:3]
+    assert stock[3] and not ours[3]
+    assert EndpointConfig.session is rasa_speedups.endpoint_session
