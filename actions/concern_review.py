@@ -34,13 +34,7 @@ class ValidateConcernReviewForm(OwnQuestionsFormValidation):
     def name(self) -> str:
         return "validate_concern_review_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
+    def questions(self, tracker: Tracker) -> list[str]:
         if not _pending(tracker):
             return []
         decision = tracker.get_slot("review_decision")

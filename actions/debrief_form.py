@@ -43,13 +43,7 @@ class ValidateDebriefForm(OwnQuestionsFormValidation):
     def name(self) -> str:
         return "validate_debrief_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
+    def questions(self, tracker: Tracker) -> list[str]:
         # The path depends on earlier answers (deeper sets open when they call for it).
         return debrief_path(bank(), answers_from_tracker(tracker))
 

@@ -8,10 +8,10 @@ only to actions marked `send_domain: true`, and none of ours needs it. The SDK's
 (the form's slots listed in the domain) and `next_requested_slot`, which leaves the
 next question to Rasa when `required_slots` gives the domain's list unchanged. With no
 domain that comparison is with an empty list, so a form with nothing left to ask would
-be asked its domain questions again instead of ending. Every form here gives its own
-`required_slots`, and this base always names the next question itself: the same events
-whether the domain is sent or not (tests/actions run every action with the domain Rasa
-sends it).
+be asked its domain questions again instead of ending. Every form here says its own
+questions from the tracker alone (`questions`), and this base always names the next one
+itself: the same events whether the domain is sent or not (tests/actions run every
+action with the domain Rasa sends it).
 """
 
 from __future__ import annotations
@@ -26,11 +26,14 @@ from rasa_sdk.types import DomainDict
 
 
 class OwnQuestionsFormValidation(FormValidationAction):
-    """A form validation whose `required_slots` (which subclasses give) decide the
-    questions; `requested_slot` is always set, to the first unanswered one or None."""
+    """A form validation whose `questions` (which subclasses give) decide what it asks;
+    `requested_slot` is always set, to the first unanswered one or None."""
 
     # Abstract, so that the SDK's scan of `actions/` does not register this base itself.
     @abstractmethod
+    def questions(self, tracker: Tracker) -> list[str]:
+        """The form's questions (slot names), in order, from the tracker alone."""
+
     async def required_slots(
         self,
         domain_slots: list[str],
@@ -38,11 +41,10 @@ class OwnQuestionsFormValidation(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """The form's questions still to ask, in order, from the tracker alone."""
+        return self.questions(tracker)
 
     async def next_requested_slot(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> EventType | None:
-        required = await self.required_slots([], dispatcher, tracker, domain)
-        unanswered = (name for name in required if tracker.slots.get(name) is None)
+        unanswered = (name for name in self.questions(tracker) if tracker.slots.get(name) is None)
         return SlotSet(REQUESTED_SLOT, next(unanswered, None))

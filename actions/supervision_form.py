@@ -113,13 +113,7 @@ class ValidateSupervisionForm(OwnQuestionsFormValidation):
     def name(self) -> str:
         return "validate_supervision_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
+    def questions(self, tracker: Tracker) -> list[str]:
         return ["sup_note"] if tracker.get_slot("sup_queue") else []
 
     async def validate_sup_note(

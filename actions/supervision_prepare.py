@@ -310,13 +310,7 @@ class ValidateSuperviseeForm(OwnQuestionsFormValidation):
     def name(self) -> str:
         return "validate_supervisee_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
+    def questions(self, tracker: Tracker) -> list[str]:
         return ["sup_choice"]
 
     async def validate_sup_choice(
