@@ -132,13 +132,19 @@ class BotServers:
         env.update(self.extra_env)
         return env
 
-    def write_endpoints(self) -> Path:
-        path = self.workdir / "endpoints.yml"
-        path.write_text(
+    def action_endpoint_yaml(self) -> str:
+        """The `action_endpoint` block of endpoints.yml, as the project's own file has it
+        (the domain sent only to actions that ask: actions/form_validation.py)."""
+        return (
             "action_endpoint:\n"
             f'  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
             "  enable_selective_domain: true\n"
-            "tracker_store:\n"
+        )
+
+    def write_endpoints(self) -> Path:
+        path = self.workdir / "endpoints.yml"
+        path.write_text(
+            self.action_endpoint_yaml() + "tracker_store:\n"
             "  type: components.tracker_store.CachingSQLTrackerStore\n"
             '  dialect: "sqlite"\n'
             f'  db: "{self.workdir / "rasa_tracker.db"}"\n',

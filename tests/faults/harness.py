@@ -138,10 +138,7 @@ class FaultServers(BotServers):
         # The password stays in the environment: Rasa expands ${DB_PASSWORD}, only in
         # a plain (unquoted) YAML scalar.
         path.write_text(
-            "action_endpoint:\n"
-            f'  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            "  enable_selective_domain: true\n"
-            "tracker_store:\n"
+            self.action_endpoint_yaml() + "tracker_store:\n"
             "  type: components.tracker_store.CachingSQLTrackerStore\n"
             '  dialect: "postgresql"\n'
             f'  url: "{url.host}"\n'
