@@ -25,7 +25,7 @@ The criterion: best micro-F1 among settings whose false alarms on concern-free a
 are no higher than the rules' own on the same data.
 
 ``--blind`` then reads ``tests/concerns/blind19_accounts.jsonl`` (written blind, never
-trained, tuned or chosen on; blind4 to blind16 were scored once before it, then
+trained, tuned or chosen on; blind4 to blind18 were scored once before it, then
 released into training once the next blind set existed) with the product exactly
 as configured (``detect_many``, rules only and with the classifier) and prints aggregate
 figures only, not its texts.
@@ -74,6 +74,8 @@ RULES_FILE_BEFORE = {
     "train4_accounts.jsonl": "a612b27",
     "train5_accounts.jsonl": "dc6d10b",
     "train6_accounts.jsonl": "dc6d10b",
+    # Two scope fixes and a new rule were written from blind18's errors after it was scored.
+    "blind18_accounts.jsonl": "48b4be3",
 }
 # Files the rules were written from: no version of the rules read them unseen, so they
 # train the classifier only.
@@ -81,7 +83,7 @@ RULES_WRITTEN_FROM = {"dev_accounts.jsonl", "own_heldout.jsonl"}
 # Every other labelled file was never tuned on, and is read by the rules as they have been
 # since this commit. When rules.yml next changes for some files, list those files in
 # RULES_FILE_BEFORE with this commit, and move this to the new one (main warns meanwhile).
-RULES_NEVER_TUNED_ON = "48b4be3"
+RULES_NEVER_TUNED_ON = "037633a"
 CODES = taxonomy_codes()
 CONFIG = load_config()
 PROTECTED = np.isin(CODES, sorted(CONFIG.never_veto))[None, :]
