@@ -24,8 +24,8 @@ at a time (``choose_own_add_at``), to measure whether per-code thresholds would 
 The criterion: best micro-F1 among settings whose false alarms on concern-free accounts
 are no higher than the rules' own on the same data.
 
-``--blind`` then reads ``tests/concerns/blind19_accounts.jsonl`` (written blind, never
-trained, tuned or chosen on; blind4 to blind18 were scored once before it, then
+``--blind`` then reads ``tests/concerns/blind20_accounts.jsonl`` (written blind, never
+trained, tuned or chosen on; blind4 to blind19 were scored once before it, then
 released into training once the next blind set existed) with the product exactly
 as configured (``detect_many``, rules only and with the classifier) and prints aggregate
 figures only, not its texts.
@@ -57,7 +57,7 @@ from actions.concerns.classifier import load_config
 from actions.concerns.classifier_train import FittedClassifier, label_matrix, taxonomy_codes
 
 ROOT = Path(__file__).resolve().parents[1]
-BLIND_FILE = ROOT / "tests" / "concerns" / "blind19_accounts.jsonl"
+BLIND_FILE = ROOT / "tests" / "concerns" / "blind20_accounts.jsonl"
 PUBLIC_EXAMPLES = ROOT.parent / "shared" / "concerns" / "examples.jsonl"
 # The rules as they were before each file was first tuned on (checked: a0c3484 on heldout
 # gives 0.735 micro-F1, the README's figure for it at the time).
@@ -76,6 +76,8 @@ RULES_FILE_BEFORE = {
     "train6_accounts.jsonl": "dc6d10b",
     # Two scope fixes and a new rule were written from blind18's errors after it was scored.
     "blind18_accounts.jsonl": "48b4be3",
+    # Scope fixes written from blind19's errors after it was scored once.
+    "blind19_accounts.jsonl": "037633a",
 }
 # Files the rules were written from: no version of the rules read them unseen, so they
 # train the classifier only.
@@ -83,7 +85,7 @@ RULES_WRITTEN_FROM = {"dev_accounts.jsonl", "own_heldout.jsonl"}
 # Every other labelled file was never tuned on, and is read by the rules as they have been
 # since this commit. When rules.yml next changes for some files, list those files in
 # RULES_FILE_BEFORE with this commit, and move this to the new one (main warns meanwhile).
-RULES_NEVER_TUNED_ON = "037633a"
+RULES_NEVER_TUNED_ON = "81b72c5"
 CODES = taxonomy_codes()
 CONFIG = load_config()
 PROTECTED = np.isin(CODES, sorted(CONFIG.never_veto))[None, :]
