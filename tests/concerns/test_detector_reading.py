@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 
 from actions.concerns.detector import detect, detect_many, detect_rules
+from tests.concerns.detector_helpers import codes
 
 EXAMPLES = Path("/work/shared/concerns/examples.jsonl")
-
-
-def codes(text: str) -> set[str]:
-    return {c.code for c in detect(text)}
 
 
 # 1. negation and contrast ---------------------------------------------------------------

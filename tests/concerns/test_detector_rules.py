@@ -6,21 +6,18 @@ from __future__ import annotations
 import pytest
 
 from actions.bank.schema import TAXONOMY_CODES
-from actions.concerns.detector import detect_rules, explain
+from actions.concerns.detector import explain
 from actions.concerns.rules_schema import RulesError, cached_rules, load_rules
+from tests.concerns.detector_helpers import rule_codes
 
 RULES = cached_rules().rules
-
-
-def codes(text: str) -> set[str]:
-    return {c.code for c in detect_rules(text)}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_rule_example_raises_its_code(rule):
     kept = [e for e in explain(rule.example) if e["kept"] and e["code"] == rule.code]
     assert kept, f"{rule.id}: example {rule.example!r} does not raise {rule.code}"
-    assert rule.code in codes(rule.example)
+    assert rule.code in rule_codes(rule.example)
 
 
 COUNTER = [(r, c) for r in RULES for c in r.counter_examples]

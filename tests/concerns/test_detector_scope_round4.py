@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.concerns.detector import detect
-
-
-def codes(text: str) -> set[str]:
-    return {c.code for c in detect(text)}
+from tests.concerns.detector_helpers import codes
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.concerns.detector import detect_rules
-
-
-def rule_codes(text: str) -> set[str]:
-    return {c.code for c in detect_rules(text)}
+from tests.concerns.detector_helpers import rule_codes
 
 
 @pytest.mark.parametrize(
