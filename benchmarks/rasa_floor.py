@@ -111,21 +111,24 @@ def main() -> int:
     args = parser.parse_args()
 
     temp = Path(tempfile.mkdtemp(prefix="rasa-floor-"))
-    starter = StarterBot(args.starter_dir or temp / "starter")
-    if starter.model() is None:
-        print(f"rasa init --no-prompt in {starter.folder} ...", flush=True)
-        starter.init()
-    print("training the floor bot ...", flush=True)
-    floor = make_floor_bot(starter.folder, temp / "floor")
-    for round_number in range(1, args.rounds + 1):
-        floor_times = turn_times(floor, args.turns)
-        starter_times = turn_times(starter.folder, args.turns)
-        ratio = percentile(floor_times, 0.5) / percentile(starter_times, 0.5)
-        print(f"round {round_number}", flush=True)
-        print("  " + line("floor", floor_times))
-        print("  " + line("starter", starter_times))
-        print(f"  floor / starter (p50): {ratio:.2f}", flush=True)
-    shutil.rmtree(temp / "floor", ignore_errors=True)
+    try:
+        starter = StarterBot(args.starter_dir or temp / "starter")
+        if starter.model() is None:
+            print(f"rasa init --no-prompt in {starter.folder} ...", flush=True)
+            starter.init()
+        print("training the floor bot ...", flush=True)
+        floor = make_floor_bot(starter.folder, temp / "floor")
+        for round_number in range(1, args.rounds + 1):
+            floor_times = turn_times(floor, args.turns)
+            starter_times = turn_times(starter.folder, args.turns)
+            ratio = percentile(floor_times, 0.5) / percentile(starter_times, 0.5)
+            print(f"round {round_number}", flush=True)
+            print("  " + line("floor", floor_times))
+            print("  " + line("starter", starter_times))
+            print(f"  floor / starter (p50): {ratio:.2f}", flush=True)
+    finally:
+        # A --starter-dir folder is the caller's; everything made here goes.
+        shutil.rmtree(temp, ignore_errors=True)
     return 0
 
 
