@@ -70,6 +70,9 @@ ASIDE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 UNLESS_SUFFIX = "|unless"
 REQUIRES_SUFFIX = "|requires"
 WORKER_OBJECTS = frozenset({"me", "us", "myself"})
+# "my first feeling was relief": the worker's own feelings follow "my"; for what the
+# family does, "my" is only what it was done to ("posted my name"), so it names nobody.
+WORKER_POSSESSIVES = frozenset({"my"})
 # adverbs that may stand between an auxiliary and a passive participle ("I was just
 # shouted at"); "-ly" words count too
 PASSIVE_ADVERBS = frozenset(
@@ -1034,6 +1037,8 @@ class ConcernPipeline:
         ):
             return "worker"  # "frightened me", "it scared me"
         for i in range(hit.start - 1, clause[0] - 1, -1):
+            if worker_rule and lowers[i] in WORKER_POSSESSIVES:
+                return "worker"
             kind = self._mention(doc, i)
             if (
                 kind == "worker"

@@ -1,0 +1,72 @@
+"""Round 7 rule fixes, written from blind21's errors after it was scored once
+(tests/concerns/README.md). Rule-level: the rules alone, without the classifier.
+The sentences are new, not copied from that file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.concerns.detector_helpers import rule_codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # time alone asked for, and the parent said no or gave a reason
+        "I said I needed to talk to Rory on his own, dad said he's too tired, so I left it.",
+        "Wanted to see Isla alone, mum said no, she doesn't like strangers.",
+        # the parent speaks in the child's place
+        "Every time I asked Maya something her gran filled in for her.",
+        # an adult did all the talking, with a child in the account
+        "Dad did all the talking while the twins sat on the floor.",
+    ],
+)
+def test_child_not_heard_alone_now_read(text):
+    assert "unseen_child" in rule_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # asked for, and the parent agreed: no concern
+        "Asked to see Logan on his own, mum said he's happy to, and we went to his room.",
+        # someone else doing the talking with no child in the account is about the adults
+        "Her friend does all the talking at the review and mum just agrees.",
+    ],
+)
+def test_no_unseen_child_without_a_refusal_or_a_child(text):
+    assert "unseen_child" not in rule_codes(text)
+
+
+def test_the_workers_own_feeling_after_my_is_theirs():
+    # the nearest person before "relief" is "my", not the mother who cancelled
+    assert "worker_relief" in rule_codes(
+        "She rang at nine to say they'd be out and my honest first reaction was relief."
+    )
+
+
+def test_a_visit_the_worker_cancelled_is_not_avoidance():
+    assert "avoidance" not in rule_codes(
+        "Cancelled the appointment myself because I had a migraine and rebooked it."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Closing the case next week. Nobody else has been consulted.",
+        "My manager is taking me off the case because dad won't work with me. No meeting"
+        " with the other agencies.",
+    ],
+)
+def test_closure_without_the_other_agencies_now_read(text):
+    assert "closure_risk" in rule_codes(text)
+
+
+def test_unannounced_visits_telling_another_story_is_disguised_compliance():
+    codes = rule_codes(
+        "Tidy for the planned visit again. The unannounced ones tell a different story."
+    )
+    assert "disguised_compliance" in codes
+    assert "professional_split" not in codes
