@@ -70,6 +70,9 @@ ASIDE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 UNLESS_SUFFIX = "|unless"
 REQUIRES_SUFFIX = "|requires"
 WORKER_OBJECTS = frozenset({"me", "us", "myself"})
+# Quote marks standing alone as tokens. Workers quote what they were told ("the baby was
+# 'asleep upstairs'"), and the quoted words read as if unquoted; the matcher skips them.
+QUOTE_TOKENS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "''", "``", "`"})
 # "my first feeling was relief": the worker's own feelings follow "my"; for what the
 # family does, "my" is only what it was done to ("posted my name"), so it names nobody.
 WORKER_POSSESSIVES = frozenset({"my"})
@@ -894,6 +897,9 @@ class ConcernPipeline:
 
     def __call__(self, text: str) -> ConcernDoc:
         orths, starts = self.tokenizer(text)
+        if not QUOTE_TOKENS.isdisjoint(orths):
+            kept = [i for i, orth in enumerate(orths) if orth not in QUOTE_TOKENS]
+            orths, starts = [orths[i] for i in kept], [starts[i] for i in kept]
         doc = ConcernDoc(text, orths, starts, self.symbols.ids(orths))
         self._match(doc)
         if doc.concern_hits:  # most sentences raise nothing: no context work for them

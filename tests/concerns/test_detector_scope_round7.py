@@ -70,3 +70,34 @@ def test_unannounced_visits_telling_another_story_is_disguised_compliance():
     )
     assert "disguised_compliance" in codes
     assert "professional_split" not in codes
+
+
+@pytest.mark.parametrize(
+    ("quoted", "unquoted"),
+    [
+        (
+            "Third visit and the baby's been 'asleep upstairs' again.",
+            "Third visit and the baby's been asleep upstairs again.",
+        ),
+        (
+            'Kids were "at the park with their gran" when I got there.',
+            "Kids were at the park with their gran when I got there.",
+        ),
+        (
+            "He told me I'd \u2018regret it\u2019 if I came back.",
+            "He told me I'd regret it if I came back.",
+        ),
+    ],
+)
+def test_quoted_words_read_as_if_unquoted(quoted, unquoted):
+    # workers quote what they were told; the quote marks must not hide the words
+    assert rule_codes(quoted) == rule_codes(unquoted) != set()
+
+
+def test_evidence_offsets_still_point_into_the_quoted_text():
+    from actions.concerns.detector import detect_rules
+
+    text = "Mum said Zac was 'at his dad's' again, third visit running."
+    (concern,) = [c for c in detect_rules(text) if c.code == "unseen_child"]
+    assert text[concern.evidence_start : concern.evidence_end] == concern.evidence
+    assert "at his dad" in concern.evidence
