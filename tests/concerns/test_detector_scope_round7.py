@@ -101,3 +101,35 @@ def test_evidence_offsets_still_point_into_the_quoted_text():
     (concern,) = [c for c in detect_rules(text) if c.code == "unseen_child"]
     assert text[concern.evidence_start : concern.evidence_end] == concern.evidence
     assert "at his dad" in concern.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Saw Ruby for maybe two minutes on the stairs before she went back up.",
+        "The boys were in the back room with the telly on and mum talked about her rent.",
+        "Baby in the pram under a blanket for the whole appointment.",
+        "Mum wouldn't wake him and said I could see him next time.",
+        "Gran held the baby the whole visit and wouldn't hand her over.",
+        "We spent the hour on her housing forms and I ran out of time to see Callum.",
+        "Dad said Keira didn't want to talk to me and I didn't push it.",
+        "Mum kept Jodie in the kitchen with the door shut.",
+        "She'll only let the health visitor in, not me.",
+        "I only stuck my head round the bedroom door, the twins were on the Xbox.",
+    ],
+)
+def test_child_kept_out_of_reach_now_read(text):
+    assert "unseen_child" in rule_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rosie was in the other room when I arrived, so I went through to her and we played.",
+        "Baby was asleep so mum didn't want to wake her; I came back at three and held her.",
+        "I popped my head round the door to say hi, then went back later and saw each of "
+        "them on their own.",
+    ],
+)
+def test_child_reached_after_all_is_not_unseen(text):
+    assert "unseen_child" not in rule_codes(text)
