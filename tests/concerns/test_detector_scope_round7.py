@@ -133,3 +133,33 @@ def test_child_kept_out_of_reach_now_read(text):
 )
 def test_child_reached_after_all_is_not_unseen(text):
     assert "unseen_child" not in rule_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dad says he's been to every contact. The contact centre have him down as a no show.",
+        "She told me she'd registered him with a dentist. The practice say they've never"
+        " heard of him.",
+    ],
+)
+def test_the_parents_word_against_a_record_is_disguised_compliance(text):
+    assert "disguised_compliance" in rule_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're stepping it down to early help. No multi-agency meeting.",
+        "TL wants to NFA it as mum won't answer. I haven't run it past the school.",
+        "They've asked for a new worker and it's been agreed. Not been near a core group.",
+    ],
+)
+def test_closure_with_no_one_else_asked_across_sentences(text):
+    assert "closure_risk" in rule_codes(text)
+
+
+def test_no_meeting_without_any_closure_is_not_closure_risk():
+    assert "closure_risk" not in rule_codes(
+        "No core group meeting this month because of the holidays; the plan carries on."
+    )
