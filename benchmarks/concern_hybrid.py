@@ -24,14 +24,18 @@ at a time (``choose_own_add_at``), to measure whether per-code thresholds would 
 The criterion: best micro-F1 among settings whose false alarms on concern-free accounts
 are no higher than the rules' own on the same data.
 
-``--blind`` then reads ``tests/concerns/blind21_accounts.jsonl`` (written blind, never
-trained, tuned or chosen on; blind4 to blind20 were scored once before it, then
+``--blind`` then reads ``tests/concerns/blind23_accounts.jsonl`` (written blind, never
+trained, tuned or chosen on; blind4 to blind22 were scored once before it, then
 released into training once the next blind set existed) with the product exactly
 as configured (``detect_many``, rules only and with the classifier) and prints aggregate
 figures only, not its texts.
 
 The settings are chosen among those that keep every public example right (the issue
 requires it): on those short sentences a lower threshold adds codes they do not have.
+
+The matrices do not model ``needs_two_parts`` (``classifier.yml``): disguised compliance
+added to a one-part text counts here as the product would not add it (19 of the 1,286
+such accounts in the pool have one part).
 
 Scoring reimplements ``/work/shared/tools/score_concerns.py`` (micro-F1, macro-F1 over
 codes with support, unseen_child recall, false-alarm rate on concern-free accounts).
@@ -57,7 +61,7 @@ from actions.concerns.classifier import load_config
 from actions.concerns.classifier_train import FittedClassifier, label_matrix, taxonomy_codes
 
 ROOT = Path(__file__).resolve().parents[1]
-BLIND_FILE = ROOT / "tests" / "concerns" / "blind21_accounts.jsonl"
+BLIND_FILE = ROOT / "tests" / "concerns" / "blind23_accounts.jsonl"
 PUBLIC_EXAMPLES = ROOT.parent / "shared" / "concerns" / "examples.jsonl"
 # The rules as they were before each file was first tuned on (checked: a0c3484 on heldout
 # gives 0.735 micro-F1, the README's figure for it at the time).
@@ -82,10 +86,14 @@ RULES_FILE_BEFORE = {
 # Files the rules were written from: no version of the rules read them unseen, so they
 # train the classifier only.
 RULES_WRITTEN_FROM = {"dev_accounts.jsonl", "own_heldout.jsonl"}
-# Every other labelled file was never tuned on, and is read by the rules as they have been
-# since this commit. When rules.yml next changes for some files, list those files in
-# RULES_FILE_BEFORE with this commit, and move this to the new one (main warns meanwhile).
+# Every other labelled file is read by the rules as they were at this commit. Round 7
+# (effb142 to 6552e80) was written from blind21's errors and from errors sampled over the
+# whole pool (quote marks, a child kept out of reach, records, closure across sentences),
+# so no file has read today's rules unseen: every file stays at the rules before it.
 RULES_NEVER_TUNED_ON = "81b72c5"
+# The rules.yml the map above accounts for. When rules.yml next changes, list the files it
+# was tuned on in RULES_FILE_BEFORE, and move this on (main warns meanwhile).
+RULES_MAP_CHECKED_AT = "6552e80"
 CODES = taxonomy_codes()
 CONFIG = load_config()
 PROTECTED = np.isin(CODES, sorted(CONFIG.never_veto))[None, :]
@@ -304,11 +312,11 @@ def rules_on_unseen(name: str, rows: list[dict]) -> np.ndarray | None:
     return rules_file_at(commit, [r["text"] for r in rows])
 
 
-def rules_changed_since_never_tuned_on() -> bool:
-    """Whether rules.yml differs from ``RULES_NEVER_TUNED_ON``'s (then files read at that
-    commit may have been tuned on since, and the table overstates the rules' gain)."""
+def rules_changed_since_map_checked() -> bool:
+    """Whether rules.yml differs from ``RULES_MAP_CHECKED_AT``'s (then the map above may
+    not say which files today's rules were tuned on)."""
     changed = subprocess.run(
-        ["git", "diff", "--quiet", RULES_NEVER_TUNED_ON, "--", "actions/concerns/rules.yml"],
+        ["git", "diff", "--quiet", RULES_MAP_CHECKED_AT, "--", "actions/concerns/rules.yml"],
         cwd=ROOT,
         capture_output=True,
     )
@@ -440,8 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     started = time.perf_counter()
     config = load_config()
-    if rules_changed_since_never_tuned_on():
-        print(f"warning: rules.yml has changed since {RULES_NEVER_TUNED_ON}: update the map")
+    if rules_changed_since_map_checked():
+        print(f"warning: rules.yml has changed since {RULES_MAP_CHECKED_AT}: update the map")
     files = {p.name: load(p) for p in config.training_paths(ROOT)}
     print("pool: " + ", ".join(f"{n}={len(rows)}" for n, rows in files.items()))
     gold, oof, rules = grouped_cv(config, files)

@@ -49,6 +49,15 @@ NEGATION_WORDS = frozenset(
 CONTRAST_WORDS = frozenset(["but", "although", "though", "however", "yet"])
 
 
+# What lets a text set two things side by side: a second clause or sentence, or a word of
+# contrast or time ("but", "still", "until"). See ``has_two_parts``.
+CLAUSE_BREAK = re.compile(r"[,;:]\s*\w|[.!?]\s+\w|\s[-\u2013\u2014]+\s+\w|\n\s*\w")
+TWO_PART_WORDS = frozenset(
+    ["but", "yet", "however", "though", "although", "whereas", "while", "whilst", "still"]
+    + ["again", "then", "until", "till", "since", "after", "before", "instead", "otherwise"]
+)
+
+
 class ClassifierError(RuntimeError):
     """The classifier's configuration or model file is missing or not usable."""
 
@@ -74,6 +83,15 @@ def word_terms(text: str) -> list[str]:
         terms.append(f"neg_{word}" if marked_left else word)
         marked_left = NEGATION_WINDOW if word in NEGATION_WORDS else max(marked_left - 1, 0)
     return terms + pairs
+
+
+def has_two_parts(text: str) -> bool:
+    """Whether ``text`` can set one thing against another: more than one clause or
+    sentence, or a word of contrast or time. "Mum swore blind the rent had been paid" has
+    one part: a firm claim alone, which shows no mismatch to be disguised compliance."""
+    if CLAUSE_BREAK.search(text.strip()):
+        return True
+    return any(word in TWO_PART_WORDS for word in WORD_RE.findall(text.lower()))
 
 
 def word_count(text: str) -> int:
@@ -121,9 +139,15 @@ class ClassifierConfig:
     min_words: int = 0
     reads_answers_to: frozenset[str] = frozenset()
     add_over_declined_at: dict[str, float] = dataclasses.field(default_factory=dict)
+    needs_two_parts: frozenset[str] = frozenset()
 
     def add_threshold(self, code: str) -> float:
         return self.add_at_by_code.get(code, self.add_at)
+
+    def may_add(self, code: str, text: str) -> bool:
+        """Whether the classifier may add ``code`` to ``text`` at all: a code that is a
+        mismatch between two things needs a text with two parts (``has_two_parts``)."""
+        return code not in self.needs_two_parts or has_two_parts(text)
 
     def overrides_declined(self, code: str, probability: float) -> bool:
         """Whether the classifier adds a code the rules read and declined (negated, past,
@@ -168,6 +192,7 @@ def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
             add_at_by_code=_per_code(decision, "add_at_by_code"),
             veto_at_by_code=_per_code(decision, "veto_at_by_code"),
             add_over_declined_at=_per_code(decision, "add_over_declined_at"),
+            needs_two_parts=frozenset(decision.get("needs_two_parts") or ()),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ClassifierError(f"{path.name}: missing or invalid setting: {error}") from error

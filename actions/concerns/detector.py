@@ -190,7 +190,11 @@ def corrected(
     }
     not_addable = {concern.code for concern in reading.concerns} | declined
     for code in sorted(probability, key=probability.get, reverse=True):
-        if probability[code] >= config.add_threshold(code) and code not in not_addable:
+        if (
+            probability[code] >= config.add_threshold(code)
+            and code not in not_addable
+            and config.may_add(code, text)
+        ):
             start, end, _ = classifier.best_sentence(text, code)
             kept.append(
                 RaisedConcern(

@@ -13,6 +13,7 @@ from actions.concerns.classifier import (
     CONFIG_FILE,
     ClassifierError,
     ConcernClassifier,
+    has_two_parts,
     load_config,
     sentence_spans,
     word_count,
@@ -87,10 +88,10 @@ def test_the_shipped_model_was_fitted_on_the_configured_files():
 
 
 def test_the_blind_set_is_never_learned_from():
-    # blind20 measures the product on text it has never seen, and blind21 is kept for the
+    # blind22 measures the product on text it has never seen, and blind23 is kept for the
     # next round (tests/concerns/README.md).
     names = [Path(path).name for path in load_config().training_files]
-    held_back = {f"blind{n}_accounts.jsonl" for n in (20, 21)}
+    held_back = {f"blind{n}_accounts.jsonl" for n in (22, 23)}
     assert names and not held_back & set(names)
 
 
@@ -268,3 +269,27 @@ def test_the_classifier_reads_the_accounts_of_the_visit():
     reads = detector.classifier_reads_answers_to()
     assert reads == {"what_happened", "feelings_now"}
     assert reads <= set(load_bank().debrief_question_ids())
+
+
+@pytest.mark.parametrize(
+    ("text", "two_parts"),
+    [
+        ("Mum swore blind the rent had been paid.", False),
+        ("Dad insisted he takes them to school every day", False),
+        ("Mum swears she's off the drink, the bottles in the recycling say otherwise.", True),
+        ("She said she'd been. The clinic have no record.", True),
+        ("He promised to start the course but hasn't.", True),
+        ("Still the same promises every review", True),
+        ("Tidy for the planned visit - a tip on the unannounced one", True),
+    ],
+)
+def test_a_text_has_two_parts_when_it_can_set_one_thing_against_another(text, two_parts):
+    assert has_two_parts(text) is two_parts
+
+
+def test_disguised_compliance_is_not_added_to_a_firm_claim_alone():
+    config = load_config()
+    assert "disguised_compliance" in config.needs_two_parts
+    assert not config.may_add("disguised_compliance", "Mum swore blind the rent was paid.")
+    assert config.may_add("disguised_compliance", "Mum swore the rent was paid, it wasn't.")
+    assert config.may_add("hostility", "Dad squared up to me in the hall.")
