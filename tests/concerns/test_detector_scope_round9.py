@@ -36,3 +36,9 @@ def test_child_not_seen_or_heard_now_read(text):
 )
 def test_child_seen_or_an_adult_spoken_for_is_not_unseen(text):
     assert "unseen_child" not in rule_codes(text)
+
+
+def test_single_words_for_up_and_down_now_read():
+    # the choices were written outside a group, so only "... and troughs and downs" matched
+    codes = rule_codes("Things have been a rollercoaster since the review.")
+    assert {"disguised_compliance", "drift"} <= codes
