@@ -39,3 +39,9 @@ from tests.concerns.detector_helpers import rule_codes
 )
 def test_near_misses_raise_nothing(text, code):
     assert code not in rule_codes(text)
+
+
+def test_not_asking_because_the_parent_was_there_is_not_seen_alone():
+    assert "unseen_child" in rule_codes(
+        "I didn't ask Jack about the bruise because his dad was right there."
+    )
