@@ -52,9 +52,9 @@ CONTRAST_WORDS = frozenset(["but", "although", "though", "however", "yet"])
 # What lets a text set two things side by side: a second clause or sentence, or a word of
 # contrast or time ("but", "still", "until"). See ``has_two_parts``.
 CLAUSE_BREAK = re.compile(r"[,;:]\s*\w|[.!?]\s+\w|\s[-\u2013\u2014]+\s+\w|\n\s*\w")
-TWO_PART_WORDS = frozenset(
-    ["but", "yet", "however", "though", "although", "whereas", "while", "whilst", "still"]
-    + ["again", "then", "until", "till", "since", "after", "before", "instead", "otherwise"]
+TWO_PART_WORDS = CONTRAST_WORDS | frozenset(
+    ["whereas", "while", "whilst", "still", "again", "then", "until", "till", "since"]
+    + ["after", "before", "instead", "otherwise"]
 )
 
 
