@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 
 # The same file as rules_schema.DEFAULT_RULES_PATH (not imported: it would import yaml).
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yml")
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_MAGIC = b"concern-pipeline\n"
 # Files whose content decides what compiling produces; a change to any of them (or to
 # spaCy, spacy-lookups-data or Python) gives a new cache key.
@@ -76,6 +76,10 @@ QUOTE_TOKENS = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "''"
 # "my first feeling was relief": the worker's own feelings follow "my"; for what the
 # family does, "my" is only what it was done to ("posted my name"), so it names nobody.
 WORKER_POSSESSIVES = frozenset({"my"})
+# How far from "him" to look for the person it names (pronoun_is_child rules).
+PRONOUN_REACH = 30
+OBJECT_PRONOUNS = frozenset({"him", "her", "them"})
+POSSESSIVE_MARKS = frozenset({"'s", "\u2019s", "'", "\u2019"})
 # adverbs that may stand between an auxiliary and a passive participle ("I was just
 # shouted at"); "-ly" words count too
 PASSIVE_ADVERBS = frozenset(
@@ -792,6 +796,7 @@ class CompiledRule:
     unless_scope: str
     requires: bool
     requires_scope: str
+    pronoun_is_child: bool = False
 
 
 @dataclass
@@ -880,8 +885,8 @@ class ConcernPipeline:
         self.context_matcher = Automaton(payload["context"], self.symbols)
         self.legacy = LegacyOrder(payload["legacy"])
         self.rules = [
-            CompiledRule(rid, code, urgent, who, frozenset(cancelled), unless, requires, scope)
-            for rid, code, urgent, who, cancelled, unless, requires, scope in payload["rules"]
+            CompiledRule(rid, code, urgent, who, frozenset(cancelled), unless, requires, *rest)
+            for rid, code, urgent, who, cancelled, unless, requires, *rest in payload["rules"]
         ]
         # concern automaton terminal -> (key, group); key -> (name, rule, kind, bound)
         self.terminals: list[tuple[int, int]] = [tuple(t) for t in payload["terminals"]]
@@ -891,6 +896,8 @@ class ConcernPipeline:
             kind: frozenset(words) for kind, words in payload["mentions"]
         }
         self.not_names = frozenset(payload["not_names"])
+        self.adult_men = frozenset(payload["adult_men"])
+        self.one_child = frozenset(payload["one_child"])
         self.name_followed_by = frozenset(payload["name_followed_by"])
         self.passive_aux = frozenset(payload["passive_aux"])
         self.cancellers = tuple(payload["cancellers"])
@@ -1001,6 +1008,41 @@ class ConcernPipeline:
                 setattr(hit, _FLAG[trigger.category], True)
         hit.experiencer = self._experiencer(doc, hit, clause)
         hit.blocked_by = self._blocked_by(hit, clause, context, extra, len(doc))
+        if hit.blocked_by is None and hit.rule.pronoun_is_child and self._him_is_a_man(doc, hit):
+            hit.blocked_by = "pronoun"
+
+    def _him_is_a_man(self, doc: ConcernDoc, hit: Hit) -> bool:
+        """"Her fella, never seen him": "him" is the man named nearest before it (or, with
+        nobody named before it, first after it), not a child."""
+        # the object is the hit's last pronoun, or the word just after it ("never seen | him")
+        words = doc.lowers[hit.start : min(len(doc), hit.end + 1)]
+        objects = [w for w in words if w in OBJECT_PRONOUNS]
+        if not objects or objects[-1] != "him":
+            return False
+        before = range(hit.start - 1, max(-1, hit.start - PRONOUN_REACH), -1)
+        after = range(hit.end, min(len(doc), hit.end + PRONOUN_REACH))
+        for span in (before, after):
+            for i in span:
+                person = self._one_person(doc, i)
+                if person:
+                    return person == "man"
+        return False
+
+    def _one_person(self, doc: ConcernDoc, i: int) -> str | None:
+        """"man" or "child" for a word naming one man or one child; None otherwise. A
+        possessive ("at his dad's") names a place, not the person."""
+        lowers = doc.lowers
+        if i + 1 < len(doc) and lowers[i + 1] in POSSESSIVE_MARKS:
+            return None
+        if i and f"{lowers[i - 1]} {lowers[i]}" in self.one_child:
+            return "child"  # "the wee fella"
+        if lowers[i] in self.adult_men:
+            return "man"
+        if lowers[i] in self.one_child:
+            return "child"
+        if doc.orths[i].istitle() and lowers[i] not in self.not_names and lowers[i].isalpha():
+            return "child"  # a first name: children are named far more often than men
+        return None
 
     def _blocked_by(self, hit, clause, context, extra, length) -> str | None:
         rule = hit.rule
@@ -1636,6 +1678,7 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
                 rule.unless_scope,
                 bool(rule.requires),
                 rule.requires_scope,
+                rule.pronoun_is_child,
             )
             for rule in ruleset.rules
         ],
@@ -1644,6 +1687,8 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
         ],
         "mentions": [(kind, tuple(sorted(words))) for kind, words in ruleset.mentions.items()],
         "not_names": tuple(ruleset.lexicon.get("not_names", ())),
+        "adult_men": tuple(ruleset.lexicon.get("pronoun_man", ())),
+        "one_child": tuple(ruleset.lexicon.get("one_child", ())),
         "name_followed_by": tuple(sorted(ruleset.name_followed_by)),
         "passive_aux": tuple(sorted(ruleset.passive_aux)),
         "cancellers": tuple(rules_schema.CANCELLERS),

@@ -58,6 +58,7 @@ RULE_KEYS = {
     "requires",
     "requires_scope",
     "urgent",
+    "pronoun_is_child",
     "counter_examples",
     "note",
 }
@@ -105,6 +106,8 @@ class ConcernRule:
     requires: tuple[str, ...] = ()
     requires_scope: str = "sentence"
     urgent: bool = False
+    # "him" in the hit must be the child: not the man named nearest to it
+    pronoun_is_child: bool = False
     counter_examples: tuple[str, ...] = ()
 
 
@@ -274,9 +277,10 @@ def _parse_rule(entry: Any, path: Path) -> ConcernRule:
     cancelled_by = entry.get("cancelled_by", list(CANCELLERS))
     if not isinstance(cancelled_by, list) or set(cancelled_by) - set(CANCELLERS):
         raise RulesError(path, rule_id, f"'cancelled_by' must be a list from {list(CANCELLERS)}")
-    urgent = entry.get("urgent", False)
-    if not isinstance(urgent, bool):
-        raise RulesError(path, rule_id, "'urgent' must be true or false")
+    urgent, pronoun_is_child = (entry.get(key, False) for key in ("urgent", "pronoun_is_child"))
+    for key, value in (("urgent", urgent), ("pronoun_is_child", pronoun_is_child)):
+        if not isinstance(value, bool):
+            raise RulesError(path, rule_id, f"'{key}' must be true or false")
     counter = entry.get("counter_examples", [])
     if not isinstance(counter, list) or not all(isinstance(c, str) for c in counter):
         raise RulesError(path, rule_id, "'counter_examples' must be a list of sentences")
@@ -296,6 +300,7 @@ def _parse_rule(entry: Any, path: Path) -> ConcernRule:
         requires=tuple(" ".join(r.split()) for r in requires),
         requires_scope=_choice(entry, "requires_scope", UNLESS_SCOPES, "sentence", path, rule_id),
         urgent=urgent,
+        pronoun_is_child=pronoun_is_child,
         counter_examples=tuple(counter),
     )
 

@@ -54,6 +54,10 @@ def test_who_flags_follow_the_reading_rules():
         ("- id: bad\n  code: drift\n  patterns: ['_ x']\n  example: x", "wildcard"),
         ("- id: bad\n  code: drift\n  patterns: ['%nope x']\n  example: x", "unknown lexicon"),
         ("- id: bad\n  code: drift\n  patterns: [x]\n  example: x\n  colour: red", "unknown keys"),
+        (
+            "- id: bad\n  code: drift\n  patterns: [x]\n  example: x\n  pronoun_is_child: maybe",
+            "'pronoun_is_child' must be true or false",
+        ),
     ],
 )
 def test_malformed_rule_fails_on_load_naming_the_rule(tmp_path, snippet, problem):

@@ -28,8 +28,14 @@ from tests.concerns.detector_helpers import rule_codes
         ("She won't book in with the clinic however many letters go out.", "avoidance"),
         ("Mum said she was too tired to carry on and showed me out.", "avoidance"),
         # doing exactly what the plan ruled out
-        ("He was at the house at teatime, exactly what we agreed he wouldn't do.", "disguised_compliance"),
-        ("Mum signs every agreement but hasn't kept to a single part of it.", "disguised_compliance"),
+        (
+            "He was at the house at teatime, exactly what we agreed he wouldn't do.",
+            "disguised_compliance",
+        ),
+        (
+            "Mum signs every agreement but hasn't kept to a single part of it.",
+            "disguised_compliance",
+        ),
         # the same written agreement signed again
         ("New agreement today, identical to the one dad signed in June.", "drift"),
         # the worker distancing themselves from a concern, or going easy on a parent
@@ -52,7 +58,10 @@ def test_round11_raises(text, code):
         # "didn't get to the kids" is usually a topic the visit never reached
         ("The whole hour was dad's debts, we didn't get to the kids' plan.", "unseen_child"),
         # answering questions about the child's homework is not hiding the child
-        ("Dad answered all my questions about Ben's homework, then I saw Ben alone.", "unseen_child"),
+        (
+            "Dad answered all my questions about Ben's homework, then I saw Ben alone.",
+            "unseen_child",
+        ),
         # a parent glancing at a relative before answering is the parent being steered
         ("Mum looks at her sister before she answers anything.", "unseen_child"),
         # a friend who sat in, with no child in the account
@@ -78,3 +87,28 @@ def test_round11_raises(text, code):
 )
 def test_round11_near_misses_raise_nothing(text, code):
     assert code not in rule_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mum's new boyfriend stays most nights, the kids say. I've never seen him.",
+        "Her stepdad though, never met him, he's always at work when we come.",
+        "Never seen him. Mum's partner has lived there since June and we know nothing about him.",
+    ],
+)
+def test_him_after_a_man_is_the_man_not_the_child(text):
+    assert "unseen_child" not in rule_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mum's partner said the wee fella was asleep and I never saw him.",
+        "Dad said Leo was fine but I never actually saw him.",
+        "Her boyfriend answered and said the baby was out. Never saw him.",
+        "Her ex stood in the doorway and I never got past him to see them.",
+    ],
+)
+def test_him_after_a_child_is_still_the_child(text):
+    assert "unseen_child" in rule_codes(text)
