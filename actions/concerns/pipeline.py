@@ -1012,7 +1012,7 @@ class ConcernPipeline:
             hit.blocked_by = "pronoun"
 
     def _him_is_a_man(self, doc: ConcernDoc, hit: Hit) -> bool:
-        """"Her fella, never seen him": "him" is the man named nearest before it (or, with
+        """ "Her fella, never seen him": "him" is the man named nearest before it (or, with
         nobody named before it, first after it), not a child."""
         # the object is the hit's last pronoun, or the word just after it ("never seen | him")
         words = doc.lowers[hit.start : min(len(doc), hit.end + 1)]
@@ -1029,7 +1029,7 @@ class ConcernPipeline:
         return False
 
     def _one_person(self, doc: ConcernDoc, i: int) -> str | None:
-        """"man" or "child" for a word naming one man or one child; None otherwise. A
+        """ "man" or "child" for a word naming one man or one child; None otherwise. A
         possessive ("at his dad's") names a place, not the person."""
         lowers = doc.lowers
         if i + 1 < len(doc) and lowers[i + 1] in POSSESSIVE_MARKS:
