@@ -25,8 +25,8 @@ The criterion: best micro-F1 among settings whose false alarms on concern-free a
 are no higher than the rules' own on the same data.
 
 ``--blind`` then reads ``tests/concerns/blind29_accounts.jsonl`` (written blind, never
-trained, tuned or chosen on; blind4 to blind28 were scored once before it, then
-released into training once the next blind sets existed) with the product exactly
+trained, tuned or chosen on; blind4 to blind28 were scored once before it, and blind4
+to blind26 then released into training once the next blind sets existed) with the product exactly
 as configured (``detect_many``, rules only and with the classifier) and prints aggregate
 figures only, not its texts.
 
