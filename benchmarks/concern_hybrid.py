@@ -24,8 +24,8 @@ at a time (``choose_own_add_at``), to measure whether per-code thresholds would 
 The criterion: best micro-F1 among settings whose false alarms on concern-free accounts
 are no higher than the rules' own on the same data.
 
-``--blind`` then reads ``tests/concerns/blind34_accounts.jsonl`` (written blind, never
-trained, tuned or chosen on; blind4 to blind33 were scored once before it, and blind4 to
+``--blind`` then reads ``tests/concerns/blind36_accounts.jsonl`` (written blind, never
+trained, tuned or chosen on; blind4 to blind35 were scored once before it, and blind4 to
 blind31 then released into training once the next blind sets existed) with the product exactly
 as configured (``detect_many``, rules only and with the classifier) and prints aggregate
 figures only, not its texts.
@@ -61,7 +61,7 @@ from actions.concerns.classifier import load_config
 from actions.concerns.classifier_train import FittedClassifier, label_matrix, taxonomy_codes
 
 ROOT = Path(__file__).resolve().parents[1]
-BLIND_FILE = ROOT / "tests" / "concerns" / "blind34_accounts.jsonl"
+BLIND_FILE = ROOT / "tests" / "concerns" / "blind36_accounts.jsonl"
 PUBLIC_EXAMPLES = ROOT.parent / "shared" / "concerns" / "examples.jsonl"
 # The rules as they were before each file was first tuned on (checked: a0c3484 on heldout
 # gives 0.735 micro-F1, the README's figure for it at the time).
