@@ -796,7 +796,7 @@ class CompiledRule:
     unless_scope: str
     requires: bool
     requires_scope: str
-    pronoun_is_child: bool = False
+    pronoun_is_child: bool
 
 
 @dataclass
@@ -885,8 +885,9 @@ class ConcernPipeline:
         self.context_matcher = Automaton(payload["context"], self.symbols)
         self.legacy = LegacyOrder(payload["legacy"])
         self.rules = [
-            CompiledRule(rid, code, urgent, who, frozenset(cancelled), unless, requires, *rest)
-            for rid, code, urgent, who, cancelled, unless, requires, *rest in payload["rules"]
+            # the rest: unless_scope, requires, requires_scope, pronoun_is_child
+            CompiledRule(rid, code, urgent, who, frozenset(cancelled), *rest)
+            for rid, code, urgent, who, cancelled, *rest in payload["rules"]
         ]
         # concern automaton terminal -> (key, group); key -> (name, rule, kind, bound)
         self.terminals: list[tuple[int, int]] = [tuple(t) for t in payload["terminals"]]
@@ -1007,9 +1008,7 @@ class ConcernPipeline:
             ):
                 setattr(hit, _FLAG[trigger.category], True)
         hit.experiencer = self._experiencer(doc, hit, clause)
-        hit.blocked_by = self._blocked_by(hit, clause, context, extra, len(doc))
-        if hit.blocked_by is None and hit.rule.pronoun_is_child and self._him_is_a_man(doc, hit):
-            hit.blocked_by = "pronoun"
+        hit.blocked_by = self._blocked_by(doc, hit, clause, context, extra)
 
     def _him_is_a_man(self, doc: ConcernDoc, hit: Hit) -> bool:
         """ "Her fella, never seen him": "him" is the man named nearest before it (or, with
@@ -1044,8 +1043,8 @@ class ConcernPipeline:
             return "child"  # a first name: children are named far more often than men
         return None
 
-    def _blocked_by(self, hit, clause, context, extra, length) -> str | None:
-        rule = hit.rule
+    def _blocked_by(self, doc, hit, clause, context, extra) -> str | None:
+        rule, length = hit.rule, len(doc)
         for category in self.cancellers:
             if category in rule.cancelled_by and getattr(hit, _FLAG[category]):
                 return category
@@ -1065,6 +1064,8 @@ class ConcernPipeline:
             found = extra.get(rule.id + REQUIRES_SUFFIX, ())
             if not any(scope[0] <= s and e <= scope[1] for s, e in found):
                 return "requires"
+        if rule.pronoun_is_child and self._him_is_a_man(doc, hit):
+            return "pronoun"
         return None
 
     def _experiencer(self, doc: ConcernDoc, hit: Hit, clause: tuple[int, int]) -> str | None:
