@@ -183,11 +183,13 @@ def combine(
     p: np.ndarray,
     own_add_at: dict[int, float] | None = None,
     unseen_over_declined: float | None = None,
+    unseen_veto_at: float | None = None,
 ) -> np.ndarray:
     """``detector.with_classifier`` on matrices: (add_at, veto_at, unseen_child's add_at),
     and ``own_add_at``: column -> add threshold, for codes with one of their own;
     ``unseen_over_declined``: the p at which the classifier adds an unseen child even
-    though the rules read it and declined it (None: never).
+    though the rules read it and declined it (None: never); ``unseen_veto_at``: unseen
+    child's veto threshold in place of ``classifier.yml``'s.
 
     ``rules`` stacks two boolean matrices side by side: the codes the rules raised and the
     codes they read and declined (which the classifier may not add). The never_veto codes
@@ -204,6 +206,8 @@ def combine(
     vetoes = np.full(len(CODES), veto_at)
     for code, value in CONFIG.veto_at_by_code.items():
         vetoes[CODES.index(code)] = value
+    if unseen_veto_at is not None:
+        vetoes[UNSEEN] = unseen_veto_at
     if unseen_over_declined is not None:
         declined = declined.copy()
         declined[:, UNSEEN] &= p[:, UNSEEN] < unseen_over_declined
@@ -464,6 +468,21 @@ def over_declined_table(params: tuple, pooled: list[np.ndarray]) -> None:
         print(f"  {value!s:5} {fmt(score(pooled[0], pred))}  public all right: {right}")
 
 
+UNSEEN_VETO_GRID = [0.0, 0.01, 0.02, 0.03, 0.05, 0.1]
+
+
+def unseen_veto_table(params: tuple, pooled: list[np.ndarray]) -> None:
+    """An unseen child the rules raised, dropped when p <= each threshold (pooled,
+    in-sample; 0.0: never), and whether every public example stays right."""
+    public_gold, public_rules, public_p = public_examples_read()
+    print(f"unseen_child's veto threshold, at {describe(params)}:")
+    for value in UNSEEN_VETO_GRID:
+        pred = combine(params, pooled[1], pooled[2], unseen_veto_at=value)
+        public = combine(params, public_rules, public_p, unseen_veto_at=value)
+        right = (public == public_gold).all()
+        print(f"  {value!s:5} {fmt(score(pooled[0], pred))}  public all right: {right}")
+
+
 def current_rules(texts: list[str]) -> np.ndarray:
     from actions.concerns.detector import read_with_rules
 
@@ -498,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"each code's own add_at at those (pooled, in-sample): {describe_own(own)}")
     print(f"  {fmt(score(pooled[0], combine(chosen, *pooled[1:], own)))}")
     over_declined_table(configured, pooled)
+    unseen_veto_table(configured, pooled)
     print(f"classifier.yml has: {describe(configured)}")
     print(f"  pooled, in-sample: {fmt(score(pooled[0], combine(configured, *pooled[1:])))}")
     print(f"  keeps every public example right: {configured in allowed}")
