@@ -68,6 +68,7 @@ BOUNDARIES = ("terminate", "new_clause", "sentence")
 # negation, time and "if" inside the aside stay there.
 ASIDE_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
 UNLESS_SUFFIX = "|unless"
+UNLESS_IN_TEXT_SUFFIX = "|unless_in_text"
 REQUIRES_SUFFIX = "|requires"
 WORKER_OBJECTS = frozenset({"me", "us", "myself"})
 # Quote marks standing alone as tokens. Workers quote what they were told ("the baby was
@@ -1059,6 +1060,8 @@ class ConcernPipeline:
         scope = scopes[rule.unless_scope]
         if any(scope[0] <= s and e <= scope[1] for s, e in unless):
             return "unless"
+        if extra.get(rule.id + UNLESS_IN_TEXT_SUFFIX):
+            return "unless"
         if rule.requires:
             scope = scopes[rule.requires_scope]
             found = extra.get(rule.id + REQUIRES_SUFFIX, ())
@@ -1633,7 +1636,12 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
     keys: list[tuple[str, int, int, int]] = []
     for number, rule in enumerate(ruleset.rules):
         for kind, (suffix, texts) in enumerate(
-            (("", rule.patterns), (UNLESS_SUFFIX, rule.unless), (REQUIRES_SUFFIX, rule.requires))
+            (
+                ("", rule.patterns),
+                (UNLESS_SUFFIX, rule.unless),
+                (REQUIRES_SUFFIX, rule.requires),
+                (UNLESS_IN_TEXT_SUFFIX, rule.unless_in_text),
+            )
         ):
             if texts:
                 compiled = [p for text in texts for p in compiler.compile_pattern(text, rule.id)]

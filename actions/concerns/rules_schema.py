@@ -55,6 +55,7 @@ RULE_KEYS = {
     "cancelled_by",
     "unless",
     "unless_scope",
+    "unless_in_text",
     "requires",
     "requires_scope",
     "urgent",
@@ -103,6 +104,8 @@ class ConcernRule:
     cancelled_by: frozenset[str] = frozenset(CANCELLERS)
     unless: tuple[str, ...] = ()
     unless_scope: str = "sentence"
+    # cancel the hit when found anywhere in the text, whatever unless_scope says
+    unless_in_text: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     requires_scope: str = "sentence"
     urgent: bool = False
@@ -284,8 +287,10 @@ def _parse_rule(entry: Any, path: Path) -> ConcernRule:
     counter = entry.get("counter_examples", [])
     if not isinstance(counter, list) or not all(isinstance(c, str) for c in counter):
         raise RulesError(path, rule_id, "'counter_examples' must be a list of sentences")
-    unless, requires = (entry.get(key, []) for key in ("unless", "requires"))
-    for key, value in (("unless", unless), ("requires", requires)):
+    unless, in_text, requires = (
+        entry.get(key, []) for key in ("unless", "unless_in_text", "requires")
+    )
+    for key, value in (("unless", unless), ("unless_in_text", in_text), ("requires", requires)):
         if not isinstance(value, list) or not all(isinstance(u, str) and u.strip() for u in value):
             raise RulesError(path, rule_id, f"'{key}' must be a list of patterns")
     return ConcernRule(
@@ -297,6 +302,7 @@ def _parse_rule(entry: Any, path: Path) -> ConcernRule:
         cancelled_by=frozenset(cancelled_by),
         unless=tuple(" ".join(u.split()) for u in unless),
         unless_scope=_choice(entry, "unless_scope", UNLESS_SCOPES, "sentence", path, rule_id),
+        unless_in_text=tuple(" ".join(u.split()) for u in in_text),
         requires=tuple(" ".join(r.split()) for r in requires),
         requires_scope=_choice(entry, "requires_scope", UNLESS_SCOPES, "sentence", path, rule_id),
         urgent=urgent,
@@ -319,7 +325,7 @@ def _check_ruleset(ruleset: RuleSet) -> None:
         for pattern in rule.patterns:
             ruleset.parse(pattern, rule.id)
     for rule in ruleset.rules:
-        for pattern in rule.patterns + rule.unless + rule.requires:
+        for pattern in rule.patterns + rule.unless + rule.unless_in_text + rule.requires:
             ruleset.parse(pattern, rule.id)
 
 

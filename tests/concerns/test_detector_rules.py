@@ -58,6 +58,14 @@ def test_who_flags_follow_the_reading_rules():
             "- id: bad\n  code: drift\n  patterns: [x]\n  example: x\n  pronoun_is_child: maybe",
             "'pronoun_is_child' must be true or false",
         ),
+        (
+            "- id: bad\n  code: drift\n  patterns: [x]\n  example: x\n  unless_in_text: x",
+            "'unless_in_text' must be a list of patterns",
+        ),
+        (
+            "- id: bad\n  code: drift\n  patterns: [x]\n  example: x\n  unless_in_text: ['( x']",
+            "unclosed",
+        ),
     ],
 )
 def test_malformed_rule_fails_on_load_naming_the_rule(tmp_path, snippet, problem):

@@ -53,13 +53,17 @@ def test_round17_raises(text, code):
         ("Mum took a photo of me through the window as I left.", "unseen_child"),
         ("My TL won't let me go without a second worker since the threat.", "unseen_child"),
         ("Complaint noted, nothing changes: visits as planned on Friday.", "drift"),
-        ("His solicitor rang for a copy of the minutes, no change to the plan.", "complaints_pressure"),
+        (
+            "His solicitor rang for a copy of the minutes, no change to the plan.",
+            "complaints_pressure",
+        ),
         (
             "Dad said he'd complain; I said he's entitled to and explained how.",
             "complaints_pressure",
         ),
         (
-            "Earlier in the year she was cancelling a lot, but she's been in for every visit since May.",
+            "Earlier in the year she was cancelling a lot, but she's been in for every visit"
+            " since May.",
             "avoidance",
         ),
         ("Mum wasn't in when I called round on spec, as it wasn't booked.", "avoidance"),

@@ -18,7 +18,10 @@ from tests.concerns.detector_helpers import rule_codes
         ("Dad was streaming the whole of our meeting on TikTok.", "online_targeting"),
         ("We spent most of the hour talking about him and his court date.", "adult_focus"),
         ("Mum owes a loan shark and he turns up on payday.", "adult_at_risk"),
-        ("Her boyfriend takes her whole PIP and leaves her with nothing for the bank.", "adult_at_risk"),
+        (
+            "Her boyfriend takes her whole PIP and leaves her with nothing for the bank.",
+            "adult_at_risk",
+        ),
         ("Kai's views still aren't in the plan, three reviews on.", "child_voice_missing"),
         ("Dad was raging at the door and I was shaking all the way home.", "worker_fear"),
         ("Her partner is always out at work during my visits.", "hidden_men"),
@@ -33,11 +36,18 @@ def test_round18_raises(text, code):
     ("text", "code"),
     [
         (
-            "I was anxious before the visit because of the file, but it went fine and dad was calm.",
+            "I was anxious before the visit because of the file, but it went fine and dad"
+            " was calm.",
             "worker_fear",
         ),
-        ("The girls were at nursery, which was the plan; I see them there on Friday.", "unseen_child"),
-        ("I asked her on her own what she thought, and she said she likes her new room.", "unseen_child"),
+        (
+            "The girls were at nursery, which was the plan; I see them there on Friday.",
+            "unseen_child",
+        ),
+        (
+            "I asked her on her own what she thought, and she said she likes her new room.",
+            "unseen_child",
+        ),
         ("Leo told me on his own that he hasn't seen his dad since the summer.", "unseen_child"),
         ("Mum keeps half of the shopping in the freezer.", "adult_at_risk"),
     ],

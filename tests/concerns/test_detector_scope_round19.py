@@ -35,10 +35,17 @@ def test_round19_raises(text, code):
     ("text", "code"),
     [
         ("I was nervous before but felt totally safe once I was in.", "worker_fear"),
-        ("Gran cried that she'd never see them if they move; the kids were seen alone at school.", "unseen_child"),
+        (
+            "Gran cried that she'd never see them if they move; the kids were seen alone"
+            " at school.",
+            "unseen_child",
+        ),
         ("Mum cancelled Monday's meeting but we did it on the Friday and she came.", "avoidance"),
         ("The review has been cancelled because the chair is off sick.", "avoidance"),
-        ("Dad says he'll complain; I'm not changing anything I do because of that.", "complaints_pressure"),
+        (
+            "Dad says he'll complain; I'm not changing anything I do because of that.",
+            "complaints_pressure",
+        ),
         ("I didn't challenge anything because there was nothing to challenge.", "collusion"),
     ],
 )
