@@ -466,31 +466,17 @@ def keeping_the_public_examples() -> set[tuple]:
 
 
 OVER_DECLINED_GRID = [None, 0.95, 0.9, 0.85, 0.8, 0.7]
-
-
-def over_declined_table(params: tuple, pooled: list[np.ndarray]) -> None:
-    """An unseen child added over the rules' declined reading, at each p (pooled,
-    in-sample), and whether every public example stays right."""
-    public_gold, public_rules, public_p = public_examples_read()
-    print(f"unseen_child added over the rules' declined reading, at {describe(params)}:")
-    for value in OVER_DECLINED_GRID:
-        pred = combine(params, pooled[1], pooled[2], unseen_over_declined=value)
-        public = combine(params, public_rules, public_p, unseen_over_declined=value)
-        right = (public == public_gold).all()
-        print(f"  {value!s:5} {fmt(score(pooled[0], pred))}  public all right: {right}")
-
-
 UNSEEN_VETO_GRID = [0.0, 0.01, 0.02, 0.03, 0.05, 0.1]
 
 
-def unseen_veto_table(params: tuple, pooled: list[np.ndarray]) -> None:
-    """An unseen child the rules raised, dropped when p <= each threshold (pooled,
-    in-sample; 0.0: never), and whether every public example stays right."""
+def unseen_table(title: str, option: str, grid: list, params: tuple, pooled: list) -> None:
+    """One unseen_child setting (``combine``'s keyword ``option``) at each value of
+    ``grid`` (pooled, in-sample), and whether every public example stays right."""
     public_gold, public_rules, public_p = public_examples_read()
-    print(f"unseen_child's veto threshold, at {describe(params)}:")
-    for value in UNSEEN_VETO_GRID:
-        pred = combine(params, pooled[1], pooled[2], unseen_veto_at=value)
-        public = combine(params, public_rules, public_p, unseen_veto_at=value)
+    print(f"{title}, at {describe(params)}:")
+    for value in grid:
+        pred = combine(params, pooled[1], pooled[2], **{option: value})
+        public = combine(params, public_rules, public_p, **{option: value})
         right = (public == public_gold).all()
         print(f"  {value!s:5} {fmt(score(pooled[0], pred))}  public all right: {right}")
 
@@ -528,8 +514,18 @@ def main(argv: list[str] | None = None) -> int:
     own = choose_own_add_at(*pooled, chosen)
     print(f"each code's own add_at at those (pooled, in-sample): {describe_own(own)}")
     print(f"  {fmt(score(pooled[0], combine(chosen, *pooled[1:], own)))}")
-    over_declined_table(configured, pooled)
-    unseen_veto_table(configured, pooled)
+    # an unseen child added over the rules' declined reading, at each p
+    unseen_table(
+        "unseen_child added over the rules' declined reading",
+        "unseen_over_declined",
+        OVER_DECLINED_GRID,
+        configured,
+        pooled,
+    )
+    # an unseen child the rules raised, dropped when p <= each threshold (0.0: never)
+    unseen_table(
+        "unseen_child's veto threshold", "unseen_veto_at", UNSEEN_VETO_GRID, configured, pooled
+    )
     print(f"classifier.yml has: {describe(configured)}")
     print(f"  pooled, in-sample: {fmt(score(pooled[0], combine(configured, *pooled[1:])))}")
     print(f"  keeps every public example right: {configured in allowed}")
