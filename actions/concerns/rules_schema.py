@@ -338,6 +338,7 @@ def parse_pattern(pattern: str, ruleset: RuleSet, rule_id: str) -> list[list[Tok
     text = _expand_macros(pattern, ruleset.macros, path, rule_id)
     words = text.replace("(", " ( ").replace(")", " ) ").split()
     words = _attach_group_suffixes(words)
+    _check_no_adjacent_choices(words, pattern, path, rule_id)
     position = 0
 
     def sequence(depth: int) -> list[list[TokenSpec]]:
@@ -375,6 +376,24 @@ def parse_pattern(pattern: str, ruleset: RuleSet, rule_id: str) -> list[list[Tok
     for seq in sequences:
         _check_sequence(seq, pattern, path, rule_id)
     return sequences
+
+
+def _is_choice_word(word: str) -> bool:
+    return "|" in word and word != "|"
+
+
+def _check_no_adjacent_choices(words: list[str], pattern: str, path: Path, rule_id: str) -> None:
+    """Reject two "a|b" words in a row: "close|step down|stepping down" reads as the
+    sequence (close|step) (down|stepping) (down), not as the choice it looks like (round
+    23 shipped one)."""
+    for first, second in itertools.pairwise(words):
+        if _is_choice_word(first) and _is_choice_word(second):
+            raise RulesError(
+                path,
+                rule_id,
+                f"{first!r} then {second!r} in {pattern!r}: write a multi-word choice as"
+                " '( a b | c )' and a run of choices as '( a | b ) ( c | d )'",
+            )
 
 
 def _merge_single_words(sequences: list[list[TokenSpec]]) -> list[list[TokenSpec]]:

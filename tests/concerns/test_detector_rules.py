@@ -66,6 +66,10 @@ def test_who_flags_follow_the_reading_rules():
             "- id: bad\n  code: drift\n  patterns: [x]\n  example: x\n  unless_in_text: ['( x']",
             "unclosed",
         ),
+        (
+            "- id: bad\n  code: drift\n  patterns: ['close|closing step|down']\n  example: x",
+            "write a multi-word choice as",
+        ),
     ],
 )
 def test_malformed_rule_fails_on_load_naming_the_rule(tmp_path, snippet, problem):
