@@ -24,8 +24,8 @@ at a time (``choose_own_add_at``), to measure whether per-code thresholds would 
 The criterion: best micro-F1 among settings whose false alarms on concern-free accounts
 are no higher than the rules' own on the same data.
 
-``--blind`` then reads ``tests/concerns/blind56_accounts.jsonl`` (written blind, never
-trained, tuned or chosen on; blind4 to blind55 were each scored once, then released into
+``--blind`` then reads ``tests/concerns/blind70_accounts.jsonl`` (written blind, never
+trained, tuned or chosen on; blind4 to blind69 were each scored once, then released into
 training once the next blind sets existed) with the product exactly
 as configured (``detect_many``, rules only and with the classifier) and prints aggregate
 figures only, not its texts.
@@ -61,7 +61,7 @@ from actions.concerns.classifier import load_config
 from actions.concerns.classifier_train import FittedClassifier, label_matrix, taxonomy_codes
 
 ROOT = Path(__file__).resolve().parents[1]
-BLIND_FILE = ROOT / "tests" / "concerns" / "blind56_accounts.jsonl"
+BLIND_FILE = ROOT / "tests" / "concerns" / "blind70_accounts.jsonl"
 PUBLIC_EXAMPLES = ROOT.parent / "shared" / "concerns" / "examples.jsonl"
 # The rules as they were before each file was first tuned on (checked: a0c3484 on heldout
 # gives 0.735 micro-F1, the README's figure for it at the time).
@@ -133,10 +133,13 @@ RULES_FILE_BEFORE = {
     "blind53_accounts.jsonl": "37221a5",
     "blind54_accounts.jsonl": "7636b68",
     "blind55_accounts.jsonl": "7636b68",
-    # Rounds 26 to 29 were written from blind56 to blind69, not yet released into training.
-    # When they are, they map to the products that scored them: blind56-59 to 1a035f9,
-    # blind60-63 to cbbeaea, blind64-65 to a6aeddc, blind66-69 to 443c5c7 (blind70-73
-    # were scored by 1526aaf).
+    # Rounds 26 to 29 were written from blind56 to blind69, each set after it was scored
+    # (released into training at round 30; blind70-73 were scored by 1526aaf).
+    **{f"blind{n}_accounts.jsonl": "1a035f9" for n in range(56, 60)},
+    **{f"blind{n}_accounts.jsonl": "cbbeaea" for n in range(60, 64)},
+    "blind64_accounts.jsonl": "a6aeddc",
+    "blind65_accounts.jsonl": "a6aeddc",
+    **{f"blind{n}_accounts.jsonl": "443c5c7" for n in range(66, 70)},
 }
 # Files the rules were written from: no version of the rules read them unseen, so they
 # train the classifier only.

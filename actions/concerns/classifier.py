@@ -140,14 +140,19 @@ class ClassifierConfig:
     reads_answers_to: frozenset[str] = frozenset()
     add_over_declined_at: dict[str, float] = dataclasses.field(default_factory=dict)
     needs_two_parts: frozenset[str] = frozenset()
+    needs_words: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
 
     def add_threshold(self, code: str) -> float:
         return self.add_at_by_code.get(code, self.add_at)
 
     def may_add(self, code: str, text: str) -> bool:
         """Whether the classifier may add ``code`` to ``text`` at all: a code that is a
-        mismatch between two things needs a text with two parts (``has_two_parts``)."""
-        return code not in self.needs_two_parts or has_two_parts(text)
+        mismatch between two things needs a text with two parts (``has_two_parts``), and
+        a code about someone needs a word for them (``needs_words``)."""
+        if code in self.needs_two_parts and not has_two_parts(text):
+            return False
+        words = self.needs_words.get(code)
+        return words is None or not words.isdisjoint(WORD_RE.findall(text.lower()))
 
     def overrides_declined(self, code: str, probability: float) -> bool:
         """Whether the classifier adds a code the rules read and declined (negated, past,
@@ -193,6 +198,10 @@ def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
             veto_at_by_code=_per_code(decision, "veto_at_by_code"),
             add_over_declined_at=_per_code(decision, "add_over_declined_at"),
             needs_two_parts=frozenset(decision.get("needs_two_parts") or ()),
+            needs_words={
+                str(code): frozenset(str(word).lower() for word in words)
+                for code, words in (decision.get("needs_words") or {}).items()
+            },
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ClassifierError(f"{path.name}: missing or invalid setting: {error}") from error

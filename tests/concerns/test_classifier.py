@@ -88,10 +88,10 @@ def test_the_shipped_model_was_fitted_on_the_configured_files():
 
 
 def test_the_blind_set_is_never_learned_from():
-    # blind56 to blind73 were written blind and are kept back to measure the product on
+    # blind70 to blind81 were written blind and are kept back to measure the product on
     # text it has never seen, each once (tests/concerns/README.md).
     names = [Path(path).name for path in load_config().training_files]
-    held_back = {f"blind{n}_accounts.jsonl" for n in range(56, 74)}
+    held_back = {f"blind{n}_accounts.jsonl" for n in range(70, 82)}
     assert names and not held_back & set(names)
 
 
@@ -293,3 +293,10 @@ def test_disguised_compliance_is_not_added_to_a_firm_claim_alone():
     assert not config.may_add("disguised_compliance", "Mum swore blind the rent was paid.")
     assert config.may_add("disguised_compliance", "Mum swore the rent was paid, it wasn't.")
     assert config.may_add("hostility", "Dad squared up to me in the hall.")
+
+
+def test_the_classifier_adds_a_hidden_man_only_to_a_text_with_a_man_in_it():
+    config = load_config()
+    assert not config.may_add("hidden_men", "We've tried to engage them for months.")
+    assert config.may_add("hidden_men", "Mum's new fella won't give his surname.")
+    assert config.may_add("hidden_men", "A man's jacket on the banister again.")
