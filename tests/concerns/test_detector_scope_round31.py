@@ -26,7 +26,7 @@ from tests.concerns.detector_helpers import rule_codes
         ("The house is exactly where it was when the case opened.", "drift"),
         ("Same concerns, same promises, another six months gone.", "drift"),
         ("The second I mentioned nursery she told me I could leave now.", "avoidance"),
-        ("We've plenty on mum's recovery but haven't got anything from Leo.", "child_voice_missing"),
+        ("Plenty on mum's recovery but we haven't got anything from Leo.", "child_voice_missing"),
     ],
 )
 def test_round31_raises(text, code):
