@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 
 # The same file as rules_schema.DEFAULT_RULES_PATH (not imported: it would import yaml).
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yml")
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_MAGIC = b"concern-pipeline\n"
 # Files whose content decides what compiling produces; a change to any of them (or to
 # spaCy, spacy-lookups-data or Python) gives a new cache key.
@@ -890,8 +890,8 @@ class ConcernPipeline:
             CompiledRule(rid, code, urgent, who, frozenset(cancelled), *rest)
             for rid, code, urgent, who, cancelled, *rest in payload["rules"]
         ]
-        # concern automaton terminal -> (key, group); key -> (name, rule, kind, bound)
-        self.terminals: list[tuple[int, int]] = [tuple(t) for t in payload["terminals"]]
+        # concern automaton terminal -> (key, group, bound); key -> (name, rule, kind, bound)
+        self.terminals: list[tuple[int, int, int]] = [tuple(t) for t in payload["terminals"]]
         self.keys = [tuple(k) for k in payload["keys"]]
         self.context = [tuple(c) for c in payload["context_rules"]]
         self.mentions: dict[str, frozenset[str]] = {
@@ -930,10 +930,10 @@ class ConcernPipeline:
         for accepted, start, end in matches:
             length = end - start
             for terminal in accepted:
-                key = terminals[terminal][0]
-                name, _, kind, bound = keys[key]
+                key, _, bound = terminals[terminal]
+                name, _, kind, _ = keys[key]
                 if length > bound:
-                    continue  # a "*" wildcard went further than the rule's _*N allows
+                    continue  # a "*" wildcard went further than its pattern's _*N allows
                 if kind:  # an unless / requires pattern, keyed "rule.id|unless"
                     extra.setdefault(name, []).append((start, end))
                 else:
@@ -956,7 +956,7 @@ class ConcernPipeline:
         kept = {key: set(matches) for key, matches in spans.items()}
         for accepted, start, end in found:
             for terminal in accepted:
-                key, group = self.terminals[terminal]
+                key, group, _ = self.terminals[terminal]
                 if (start, end) in kept.get(key, ()):
                     groups.setdefault(key, set()).add(group)
         sats = [self.symbols.sats[sid] for sid in doc.sids]
@@ -1633,6 +1633,10 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
     )
     compiler = PatternCompiler(ruleset, tokenizer)
     keyed: list[tuple[str, list[list[dict]]]] = []
+    # Each compiled pattern's own bound: "a _*3 b" may cover five tokens, whatever the
+    # rule's other patterns allow (one bound per key let a long sibling pattern stretch
+    # the wildcards: "scared of ... _*3 shouting" matched across eight tokens).
+    pattern_bounds: list[list[int]] = []
     keys: list[tuple[str, int, int, int]] = []
     for number, rule in enumerate(ruleset.rules):
         for kind, (suffix, texts) in enumerate(
@@ -1644,17 +1648,22 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
             )
         ):
             if texts:
-                compiled = [p for text in texts for p in compiler.compile_pattern(text, rule.id)]
+                compiled, bounds = [], []
+                for text in texts:
+                    patterns = compiler.compile_pattern(text, rule.id)
+                    compiled += patterns
+                    bounds += [compiler.max_span(text, rule.id)] * len(patterns)
                 keyed.append((rule.id + suffix, compiled))
-                bound = max(compiler.max_span(text, rule.id) for text in texts)
-                keys.append((rule.id + suffix, number, kind, bound))
+                pattern_bounds.append(bounds)
+                keys.append((rule.id + suffix, number, kind, max(bounds)))
     predicates = _Predicates()
     legacy, group_of = _legacy_groups(keyed, predicates)
-    terminals: dict[tuple[int, int], int] = {}
+    terminals: dict[tuple[int, int, int], int] = {}
     entries = []
     for key, (_, patterns) in enumerate(keyed):
         for number, pattern in enumerate(patterns):
-            terminal = terminals.setdefault((key, group_of[(key, number)]), len(terminals))
+            identity = (key, group_of[(key, number)], pattern_bounds[key][number])
+            terminal = terminals.setdefault(identity, len(terminals))
             entries.append((terminal, predicates.encode(pattern)))
     concerns = _build_automaton(entries, max(k[3] for k in keys))
     context_entries = [

@@ -284,3 +284,27 @@ def test_bounded_caches_start_again_without_changing_results(payload, fresh, tex
     for text in texts[::10]:
         assert view(small(text)) == view(fresh(text)), text
     assert len(small.matcher._dfa.sets) < 1000
+
+
+# --------------------------------------------------------------------------- wildcards
+
+
+def test_a_patterns_wildcards_reach_only_as_far_as_its_own_bound(tmp_path):
+    # One bound per rule let a long sibling pattern stretch "_*2" to its own length (an
+    # unless that never matched cancelled hits eight tokens away).
+    rules = tmp_path / "rules.yml"
+    rules.write_text(
+        P.DEFAULT_RULES_PATH.read_text(encoding="utf-8").rstrip("\n")
+        + "\n  - id: test.bounded_wildcards\n    code: drift\n    patterns:\n"
+        + '      - "zebra _*2 quokka"\n'
+        + '      - "one two three four five six seven eight nine ten eleven"\n'
+        + '    example: "A zebra met a quokka."\n',
+        encoding="utf-8",
+    )
+    pipeline = P.ConcernPipeline(P.compile_pipeline(rules))
+
+    def hit(text: str) -> bool:
+        return any(h.rule.id == "test.bounded_wildcards" for h in pipeline(text).concern_hits)
+
+    assert hit("A zebra met a quokka.")
+    assert not hit("A zebra met a very old and tired quokka.")
