@@ -7,9 +7,9 @@ classifier is confident about is added when the rules missed it, and a rule's co
 classifier finds very unlikely is dropped, with the exceptions set in ``classifier.yml``.
 
 The model is a one-vs-rest logistic regression over TF-IDF features of the lowercased
-words, the words marked as negated when a negation comes earlier in the clause, and adjacent word
-pairs (``word_terms``). Character n-grams were measured too and left out: they made no
-difference to the grouped cross-validation and cost most of the time
+words, the words marked as negated when a negation comes earlier in their clause, and
+adjacent word pairs (``word_terms``). Character n-grams were measured too and left out:
+they made no difference to the grouped cross-validation and cost most of the time
 (``benchmarks/concern_hybrid.py``, tests/concerns/README.md). ``classifier_train.py``
 fits the model with scikit-learn and writes ``classifier_model.npz``; this module only
 reads that file (numpy and scipy.sparse, no scikit-learn), so loading is fast and the
@@ -42,7 +42,7 @@ FEATURES_VERSION = 4
 # Words, and the marks that end a clause (where a negation's reach ends).
 TERM_RE = re.compile(r"\w+|[.,;:!?\n]")
 CLAUSE_END = frozenset(".,;:!?\n")
-# "didn't" is read as "didn", "t" by WORD_RE: the "t" starts the window.
+# "didn't" is read as "didn", "t" by TERM_RE: the "t" is the negation.
 NEGATION_WORDS = frozenset(
     ["not", "no", "never", "nae", "nothing", "nobody", "none", "without", "t", "neither"]
     + ["nor", "didnt", "dont", "wasnt", "wasnae", "didnae", "cannae", "couldnt", "isnt"]

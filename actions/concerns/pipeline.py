@@ -890,7 +890,7 @@ class ConcernPipeline:
             CompiledRule(rid, code, urgent, who, frozenset(cancelled), *rest)
             for rid, code, urgent, who, cancelled, *rest in payload["rules"]
         ]
-        # concern automaton terminal -> (key, group, bound); key -> (name, rule, kind, bound)
+        # concern automaton terminal -> (key, group, bound); key -> (name, rule, kind)
         self.terminals: list[tuple[int, int, int]] = [tuple(t) for t in payload["terminals"]]
         self.keys = [tuple(k) for k in payload["keys"]]
         self.context = [tuple(c) for c in payload["context_rules"]]
@@ -931,7 +931,7 @@ class ConcernPipeline:
             length = end - start
             for terminal in accepted:
                 key, _, bound = terminals[terminal]
-                name, _, kind, _ = keys[key]
+                name, _, kind = keys[key]
                 if length > bound:
                     continue  # a "*" wildcard went further than its pattern's _*N allows
                 if kind:  # an unless / requires pattern, keyed "rule.id|unless"
@@ -1637,7 +1637,7 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
     # rule's other patterns allow (one bound per key let a long sibling pattern stretch
     # the wildcards: "scared of ... _*3 shouting" matched across eight tokens).
     pattern_bounds: list[list[int]] = []
-    keys: list[tuple[str, int, int, int]] = []
+    keys: list[tuple[str, int, int]] = []
     for number, rule in enumerate(ruleset.rules):
         for kind, (suffix, texts) in enumerate(
             (
@@ -1655,7 +1655,7 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
                     bounds += [compiler.max_span(text, rule.id)] * len(patterns)
                 keyed.append((rule.id + suffix, compiled))
                 pattern_bounds.append(bounds)
-                keys.append((rule.id + suffix, number, kind, max(bounds)))
+                keys.append((rule.id + suffix, number, kind))
     predicates = _Predicates()
     legacy, group_of = _legacy_groups(keyed, predicates)
     terminals: dict[tuple[int, int, int], int] = {}
@@ -1665,7 +1665,7 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
             identity = (key, group_of[(key, number)], pattern_bounds[key][number])
             terminal = terminals.setdefault(identity, len(terminals))
             entries.append((terminal, predicates.encode(pattern)))
-    concerns = _build_automaton(entries, max(k[3] for k in keys))
+    concerns = _build_automaton(entries, max(max(bounds) for bounds in pattern_bounds))
     context_entries = [
         (number, predicates.encode(p))
         for number, rule in enumerate(ruleset.context)
