@@ -101,6 +101,12 @@ def test_negation_marks_the_next_words_until_a_contrast():
     assert "but" in terms and "neg_come" in terms and "missed" not in terms
 
 
+def test_negation_reaches_the_end_of_its_clause_and_no_further():
+    terms = word_terms("She's never been spoken to on her own in months. Fine at school")
+    assert "neg_own" in terms and "neg_months" in terms
+    assert "fine" in terms and "neg_fine" not in terms
+
+
 def test_sentence_spans_are_trimmed_and_cover_line_breaks():
     text = "First one.  Second one!\nThird line"
     assert [text[a:b] for a, b in sentence_spans(text)] == [
