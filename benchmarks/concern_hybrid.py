@@ -244,17 +244,25 @@ def combine(
     child's veto threshold in place of ``classifier.yml``'s.
 
     ``rules`` stacks two boolean matrices side by side: the codes the rules raised and the
-    codes they read and declined (which the classifier may not add). The never_veto codes
-    and the per-code veto thresholds are ``classifier.yml``'s: safety policy, not tuned
-    here.
+    codes they read and declined (which the classifier may not add). The never_veto codes,
+    the per-code veto thresholds and ``add_at_when_rules_silent`` are ``classifier.yml``'s:
+    policy, not tuned here.
     """
     add_at, veto_at, unseen_add_at = params
     raised, declined = np.hsplit(rules, 2)
     thresholds = np.full(len(CODES), add_at)
     if unseen_add_at is not None:
         thresholds[UNSEEN] = unseen_add_at
+    shared = np.ones(len(CODES), dtype=bool)  # the codes at the shared add_at
+    if unseen_add_at is not None:
+        shared[UNSEEN] = False
     for column, value in (own_add_at or {}).items():
         thresholds[column] = value
+        shared[column] = False
+    if CONFIG.add_at_when_rules_silent is not None:
+        silent_rows = ~raised.any(axis=1, keepdims=True)
+        raise_to = np.maximum(thresholds, CONFIG.add_at_when_rules_silent)
+        thresholds = np.where(silent_rows & shared, raise_to, thresholds)
     vetoes = np.full(len(CODES), veto_at)
     for code, value in CONFIG.veto_at_by_code.items():
         vetoes[CODES.index(code)] = value

@@ -152,9 +152,17 @@ class ClassifierConfig:
     add_over_declined_at: dict[str, float] = dataclasses.field(default_factory=dict)
     needs_two_parts: frozenset[str] = frozenset()
     needs_words: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    add_at_when_rules_silent: float | None = None
 
-    def add_threshold(self, code: str) -> float:
-        return self.add_at_by_code.get(code, self.add_at)
+    def add_threshold(self, code: str, rules_silent: bool = False) -> float:
+        """The p at which ``code`` is added. A code with its own threshold keeps it; any
+        other needs ``add_at_when_rules_silent`` (when set) on a text the rules raised
+        nothing for, where an added code is the only thing said about the text."""
+        if code in self.add_at_by_code:
+            return self.add_at_by_code[code]
+        if rules_silent and self.add_at_when_rules_silent is not None:
+            return max(self.add_at, self.add_at_when_rules_silent)
+        return self.add_at
 
     def may_add(self, code: str, text: str) -> bool:
         """Whether the classifier may add ``code`` to ``text`` at all: a code that is a
@@ -182,6 +190,11 @@ class ClassifierConfig:
 
 def _per_code(section: dict, key: str) -> dict[str, float]:
     return {str(code): float(value) for code, value in (section.get(key) or {}).items()}
+
+
+def _optional_float(section: dict, key: str) -> float | None:
+    value = section.get(key)
+    return None if value is None else float(value)
 
 
 def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
@@ -213,6 +226,7 @@ def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
                 str(code): frozenset(str(word).lower() for word in words)
                 for code, words in (decision.get("needs_words") or {}).items()
             },
+            add_at_when_rules_silent=_optional_float(decision, "add_at_when_rules_silent"),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ClassifierError(f"{path.name}: missing or invalid setting: {error}") from error
@@ -220,6 +234,9 @@ def load_config(path: Path = CONFIG_FILE) -> ClassifierConfig:
         for add_at in (config.add_at, *config.add_at_by_code.values()):
             if not 0.0 <= veto_at < add_at <= 1.0:
                 raise ClassifierError(f"{path.name}: need 0 <= veto_at < add_at <= 1")
+    silent = config.add_at_when_rules_silent
+    if silent is not None and not config.add_at <= silent <= 1.0:
+        raise ClassifierError(f"{path.name}: add_at_when_rules_silent is under add_at")
     for code, value in config.add_over_declined_at.items():
         if not config.add_threshold(code) <= value <= 1.0:
             raise ClassifierError(f"{path.name}: add_over_declined_at {code} is under its add_at")

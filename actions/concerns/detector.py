@@ -189,9 +189,10 @@ def corrected(
         if not config.overrides_declined(code, probability.get(code, 0.0))
     }
     not_addable = {concern.code for concern in reading.concerns} | declined
+    rules_silent = not reading.concerns
     for code in sorted(probability, key=probability.get, reverse=True):
         if (
-            probability[code] >= config.add_threshold(code)
+            probability[code] >= config.add_threshold(code, rules_silent)
             and code not in not_addable
             and config.may_add(code, text)
         ):

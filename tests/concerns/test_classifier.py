@@ -130,6 +130,7 @@ def test_a_broken_model_file_is_a_clear_error(tmp_path):
         (("regularisation_c: ", "regularisation_c: lots #"), "invalid setting"),
         (("training_files:", "training_filez:"), "missing or invalid"),
         (("    unseen_child: 0.80", "    unseen_child: 0.30"), "under its"),
+        (("add_at_when_rules_silent: 0.90", "add_at_when_rules_silent: 0.50"), "silent"),
     ],
 )
 def test_a_bad_config_is_a_clear_error(tmp_path, edit, message):
@@ -161,6 +162,35 @@ def test_a_confident_code_the_rules_missed_is_added_with_its_best_sentence():
     assert concern.rule_id == "classifier.unseen_child"
     assert text[concern.evidence_start : concern.evidence_end] == concern.evidence
     assert concern.evidence == "Mum said the baby was asleep and I never saw him."
+
+
+TIDY = "Nothing of concern. The house was tidy and school say the kids come in fed."
+
+
+@pytest.mark.parametrize(
+    "by_rules, probability, added",
+    [
+        ([], 0.85, False),  # the rules saw nothing: 0.85 is under the silent threshold
+        ([], 0.95, True),
+        (["drift"], 0.85, True),  # the rules raised something: the shared add_at holds
+    ],
+)
+def test_a_code_added_where_the_rules_saw_nothing_needs_more_certainty(
+    by_rules, probability, added
+):
+    found = _decide(
+        TIDY, by_rules, {"avoidance": probability, "drift": 0.5}, add_at=0.7,
+        add_at_by_code={}, add_at_when_rules_silent=0.9,
+    )  # fmt: skip
+    assert ("avoidance" in {c.code for c in found}) is added
+
+
+def test_a_code_with_its_own_add_at_keeps_it_where_the_rules_saw_nothing():
+    found = _decide(
+        TIDY, [], {"unseen_child": 0.55}, add_at=0.7,
+        add_at_by_code={"unseen_child": 0.5}, add_at_when_rules_silent=0.9,
+    )  # fmt: skip
+    assert [c.code for c in found] == ["unseen_child"]
 
 
 def test_a_code_the_rules_declined_is_not_added():
@@ -237,7 +267,9 @@ def test_odd_text_reads_without_error(text):
 def test_a_short_answer_is_read_by_the_rules_alone(monkeypatch):
     classifier, config = detector.get_classifier()
     # With thresholds that add every code, only the long enough answer gets additions.
-    eager = dataclasses.replace(config, add_at=0.0001, add_at_by_code={}, min_words=6)
+    eager = dataclasses.replace(
+        config, add_at=0.0001, add_at_by_code={}, min_words=6, add_at_when_rules_silent=None
+    )
     monkeypatch.setattr(detector, "_reader", (classifier, eager))
     five_words = "My notes for feelings now."
     six_words = "My notes for my feelings now."
@@ -261,7 +293,9 @@ def test_words_are_counted_as_a_person_counts_them(text, words):
 
 def test_learned_chooses_which_texts_the_classifier_reads(monkeypatch):
     classifier, config = detector.get_classifier()
-    eager = dataclasses.replace(config, add_at=0.0001, add_at_by_code={}, min_words=1)
+    eager = dataclasses.replace(
+        config, add_at=0.0001, add_at_by_code={}, min_words=1, add_at_when_rules_silent=None
+    )
     monkeypatch.setattr(detector, "_reader", (classifier, eager))
     text = "We went through the plan together at the kitchen table."
     by_rules, with_both = detector.detect_many([text, text], learned=[False, True])
