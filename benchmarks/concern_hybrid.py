@@ -251,13 +251,12 @@ def combine(
     """
     add_at, veto_at, unseen_add_at = params
     raised, declined = np.hsplit(rules, 2)
+    own = dict(own_add_at or {})
+    if unseen_add_at is not None:
+        own.setdefault(UNSEEN, unseen_add_at)
     thresholds = np.full(len(CODES), add_at)
-    if unseen_add_at is not None:
-        thresholds[UNSEEN] = unseen_add_at
     shared = np.ones(len(CODES), dtype=bool)  # the codes at the shared add_at
-    if unseen_add_at is not None:
-        shared[UNSEEN] = False
-    for column, value in (own_add_at or {}).items():
+    for column, value in own.items():
         thresholds[column] = value
         shared[column] = False
     if CONFIG.add_at_when_rules_silent is not None:
