@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 
 # The same file as rules_schema.DEFAULT_RULES_PATH (not imported: it would import yaml).
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yml")
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CACHE_MAGIC = b"concern-pipeline\n"
 # Files whose content decides what compiling produces; a change to any of them (or to
 # spaCy, spacy-lookups-data or Python) gives a new cache key.
@@ -80,6 +80,9 @@ WORKER_POSSESSIVES = frozenset({"my"})
 # How far from "him" to look for the person it names (pronoun_is_child rules).
 PRONOUN_REACH = 30
 OBJECT_PRONOUNS = frozenset({"him", "her", "them"})
+# "Noah was in his room with his dad, so I never saw him": a father named as someone's
+# ("his dad") or as company ("with dad") stands beside the child "him" points back to
+FATHER_BESIDE_CHILD = frozenset({"his", "her", "their", "with"})
 POSSESSIVE_MARKS = frozenset({"'s", "\u2019s", "'", "\u2019"})
 # adverbs that may stand between an auxiliary and a passive participle ("I was just
 # shouted at"); "-ly" words count too
@@ -900,6 +903,7 @@ class ConcernPipeline:
         self.not_names = frozenset(payload["not_names"])
         self.adult_men = frozenset(payload["adult_men"])
         self.one_child = frozenset(payload["one_child"])
+        self.fathers = frozenset(payload["fathers"])
         self.name_followed_by = frozenset(payload["name_followed_by"])
         self.passive_aux = frozenset(payload["passive_aux"])
         self.cancellers = tuple(payload["cancellers"])
@@ -1016,9 +1020,11 @@ class ConcernPipeline:
         nobody named before it, first after it), not a child."""
         # the object is the hit's last pronoun, or the word just after it ("never seen | him")
         words = doc.lowers[hit.start : min(len(doc), hit.end + 1)]
-        objects = [w for w in words if w in OBJECT_PRONOUNS]
-        if not objects or objects[-1] != "him":
+        objects = [i for i, w in enumerate(words) if w in OBJECT_PRONOUNS]
+        if not objects or words[objects[-1]] != "him":
             return False
+        if not self.mentions["child"].isdisjoint(words[objects[-1] :]):
+            return False  # "not getting past him to see the kids": the kids are the object
         before = range(hit.start - 1, max(-1, hit.start - PRONOUN_REACH), -1)
         after = range(hit.end, min(len(doc), hit.end + PRONOUN_REACH))
         for span in (before, after):
@@ -1038,11 +1044,21 @@ class ConcernPipeline:
             return "child"  # "the wee fella"
         if lowers[i] in self.adult_men:
             return "man"
+        if lowers[i] in self.fathers:
+            return None if self._father_beside_child(lowers, i) else "man"
         if lowers[i] in self.one_child:
             return "child"
         if doc.orths[i].istitle() and lowers[i] not in self.not_names and lowers[i].isalpha():
             return "child"  # a first name: children are named far more often than men
         return None
+
+    @staticmethod
+    def _father_beside_child(lowers: list[str], i: int) -> bool:
+        """ "with his dad", "dad signed him out": the dad is named as the child's, or does
+        something to "him", so a later "him" is the child too."""
+        if i and lowers[i - 1] in FATHER_BESIDE_CHILD:
+            return True
+        return "him" in lowers[i + 1 : i + 5]
 
     def _blocked_by(self, doc, hit, clause, context, extra) -> str | None:
         rule, length = hit.rule, len(doc)
@@ -1707,6 +1723,7 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
         "not_names": tuple(ruleset.lexicon.get("not_names", ())),
         "adult_men": tuple(ruleset.lexicon.get("pronoun_man", ())),
         "one_child": tuple(ruleset.lexicon.get("one_child", ())),
+        "fathers": tuple(ruleset.lexicon.get("pronoun_father", ())),
         "name_followed_by": tuple(sorted(ruleset.name_followed_by)),
         "passive_aux": tuple(sorted(ruleset.passive_aux)),
         "cancellers": tuple(rules_schema.CANCELLERS),
