@@ -80,6 +80,15 @@ WORKER_POSSESSIVES = frozenset({"my"})
 # How far from "him" to look for the person it names (pronoun_is_child rules).
 PRONOUN_REACH = 30
 OBJECT_PRONOUNS = frozenset({"him", "her", "them"})
+# "Dad's on offshore shifts so I've not seen him": after these words a "'s" is "is" or
+# "has", not a possessive, so the word before it names the person
+AFTER_IS_OR_HAS = frozenset(
+    {
+        "on", "in", "at", "been", "got", "not", "n't", "never", "away", "out", "back",
+        "working", "still", "no", "nae", "always", "just", "gone", "moved", "living",
+        "staying", "there", "here", "off", "a", "an",
+    }
+)  # fmt: skip
 # "Noah was in his room with his dad, so I never saw him": a father named as someone's
 # ("his dad") or as company ("with dad") stands beside the child "him" points back to
 FATHER_BESIDE_CHILD = frozenset({"his", "her", "their", "with"})
@@ -1038,7 +1047,7 @@ class ConcernPipeline:
         """ "man" or "child" for a word naming one man or one child; None otherwise. A
         possessive ("at his dad's") names a place, not the person."""
         lowers = doc.lowers
-        if i + 1 < len(doc) and lowers[i + 1] in POSSESSIVE_MARKS:
+        if _is_possessive(lowers, i):
             return None
         if i and f"{lowers[i - 1]} {lowers[i]}" in self.one_child:
             return "child"  # "the wee fella"
@@ -1194,6 +1203,14 @@ def _applies(trigger: Trigger, hit: Hit, clause: tuple[int, int]) -> bool:
     if trigger.direction in ("backward", "both") and after:
         return trigger.start - hit.end <= trigger.window
     return False
+
+
+def _is_possessive(lowers: list[str], i: int) -> bool:
+    """ "at his dad's", "Dad's car": the word before "'s" owns something. "Dad's on shifts"
+    is "Dad is", so that names Dad."""
+    if i + 1 >= len(lowers) or lowers[i + 1] not in POSSESSIVE_MARKS:
+        return False
+    return i + 2 >= len(lowers) or lowers[i + 2] not in AFTER_IS_OR_HAS
 
 
 def _wrong_person(who: str, experiencer: str | None) -> bool:
