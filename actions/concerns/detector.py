@@ -144,9 +144,11 @@ def declined_codes(doc: ConcernDoc) -> frozenset[str]:
 
     ("He has not missed an appointment": a negated missed appointment.) The classifier
     does not add these: the rules' reading of negation, time and who is the better one.
+    A reads_only rule declines its code only where its hit stood on its own reading
+    ("I saw her alone", not "I didn't see her alone").
     """
     kept = {hit.rule.code for hit in doc.concern_hits if hit.kept}
-    return frozenset(hit.rule.code for hit in doc.concern_hits if not hit.kept) - kept
+    return frozenset(hit.rule.code for hit in doc.concern_hits if hit.declines) - kept
 
 
 def reading_of(doc: ConcernDoc) -> RulesReading:

@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 
 # The same file as rules_schema.DEFAULT_RULES_PATH (not imported: it would import yaml).
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yml")
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 CACHE_MAGIC = b"concern-pipeline\n"
 # Files whose content decides what compiling produces; a change to any of them (or to
 # spaCy, spacy-lookups-data or Python) gives a new cache key.
@@ -810,6 +810,11 @@ class CompiledRule:
     requires: bool
     requires_scope: str
     pronoun_is_child: bool
+    reads_only: bool
+
+
+# blocked_by of a reads_only rule's hit that nothing else blocked
+READS_ONLY = "reads_only"
 
 
 @dataclass
@@ -829,6 +834,13 @@ class Hit:
     @property
     def kept(self) -> bool:
         return self.blocked_by is None
+
+    @property
+    def declines(self) -> bool:
+        """Whether the rules read this code here and declined it: a hit negated, past or
+        someone else's, or a reads_only rule's hit that stood on its own reading ("I saw
+        her alone"; not "I didn't see her alone")."""
+        return not self.kept and (not self.rule.reads_only or self.blocked_by == READS_ONLY)
 
 
 @dataclass(frozen=True)
@@ -1094,6 +1106,8 @@ class ConcernPipeline:
                 return "requires"
         if rule.pronoun_is_child and self._him_is_a_man(doc, hit):
             return "pronoun"
+        if rule.reads_only:
+            return READS_ONLY
         return None
 
     def _experiencer(self, doc: ConcernDoc, hit: Hit, clause: tuple[int, int]) -> str | None:
@@ -1730,6 +1744,7 @@ def compile_pipeline(rules_path: str | Path | None = None) -> dict[str, Any]:
                 bool(rule.requires),
                 rule.requires_scope,
                 rule.pronoun_is_child,
+                rule.reads_only,
             )
             for rule in ruleset.rules
         ],

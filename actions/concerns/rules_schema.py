@@ -60,6 +60,7 @@ RULE_KEYS = {
     "requires_scope",
     "urgent",
     "pronoun_is_child",
+    "reads_only",
     "counter_examples",
     "note",
 }
@@ -111,6 +112,8 @@ class ConcernRule:
     urgent: bool = False
     # "him" in the hit must be the child: not the man named nearest to it
     pronoun_is_child: bool = False
+    # never raises: a hit that would have been kept marks the code as read and declined
+    reads_only: bool = False
     counter_examples: tuple[str, ...] = ()
 
 
@@ -280,8 +283,9 @@ def _parse_rule(entry: Any, path: Path) -> ConcernRule:
     cancelled_by = entry.get("cancelled_by", list(CANCELLERS))
     if not isinstance(cancelled_by, list) or set(cancelled_by) - set(CANCELLERS):
         raise RulesError(path, rule_id, f"'cancelled_by' must be a list from {list(CANCELLERS)}")
-    urgent, pronoun_is_child = (entry.get(key, False) for key in ("urgent", "pronoun_is_child"))
-    for key, value in (("urgent", urgent), ("pronoun_is_child", pronoun_is_child)):
+    flags = ("urgent", "pronoun_is_child", "reads_only")
+    urgent, pronoun_is_child, reads_only = (entry.get(key, False) for key in flags)
+    for key, value in zip(flags, (urgent, pronoun_is_child, reads_only), strict=True):
         if not isinstance(value, bool):
             raise RulesError(path, rule_id, f"'{key}' must be true or false")
     counter = entry.get("counter_examples", [])
@@ -307,6 +311,7 @@ def _parse_rule(entry: Any, path: Path) -> ConcernRule:
         requires_scope=_choice(entry, "requires_scope", UNLESS_SCOPES, "sentence", path, rule_id),
         urgent=urgent,
         pronoun_is_child=pronoun_is_child,
+        reads_only=reads_only,
         counter_examples=tuple(counter),
     )
 
