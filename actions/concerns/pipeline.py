@@ -698,21 +698,32 @@ class LegacyOrder:
             found = self.by_word.get(word)
             if found:
                 selected.update(found)
-        position = {group: k for k, group in enumerate(selected)}
+        group_at = _positions(selected, set().union(*matches.values()))
+        position = {group: k for k, group in group_at.items()}
         first: dict[int, int] = {}
         for key, groups in matches.items():  # (a group that matched was always selected)
-            first[key] = min(position.get(g, len(position)) for g in groups)
+            first[key] = min(position.get(g, len(selected)) for g in groups)
         by_position: dict[int, list[int]] = {}
         for key, pos in first.items():
             by_position.setdefault(pos, []).append(key)
         ranks = {key: (pos, 0) for key, pos in first.items()}
-        order = list(selected)
         for pos, keys in by_position.items():
-            if len(keys) > 1 and pos < len(order) and order[pos] in self.shared:
-                emitted = matcher_order(self.shared[order[pos]], sats, spans)
+            if len(keys) > 1 and pos in group_at and group_at[pos] in self.shared:
+                emitted = matcher_order(self.shared[group_at[pos]], sats, spans)
                 for key in keys:
                     ranks[key] = (pos, emitted.get(key, len(emitted)))
         return ranks
+
+
+def _positions(selected: set[int], wanted: set[int]) -> dict[int, int]:
+    """position -> group, for the wanted groups, in ``selected``'s iteration order.
+
+    Only the groups that matched need a position: a few C-level ``list.index`` scans
+    cost far less than numbering every selected group (thousands on a long account) in
+    Python.
+    """
+    order = list(selected)
+    return {order.index(group): group for group in wanted}
 
 
 def matcher_order(patterns: list, sats: list[frozenset[int]], spans: dict) -> dict[int, int]:
