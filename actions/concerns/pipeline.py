@@ -720,10 +720,11 @@ def _positions(selected: set[int], wanted: set[int]) -> dict[int, int]:
 
     Only the groups that matched need a position: a few C-level ``list.index`` scans
     cost far less than numbering every selected group (thousands on a long account) in
-    Python.
+    Python. A wanted group outside the selection gets no position (``ranks`` then ranks
+    it last, as it did when every selected group was numbered) rather than an error.
     """
     order = list(selected)
-    return {order.index(group): group for group in wanted}
+    return {order.index(group): group for group in wanted if group in selected}
 
 
 def matcher_order(patterns: list, sats: list[frozenset[int]], spans: dict) -> dict[int, int]:

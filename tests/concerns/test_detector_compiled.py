@@ -308,3 +308,10 @@ def test_a_patterns_wildcards_reach_only_as_far_as_its_own_bound(tmp_path):
 
     assert hit("A zebra met a quokka.")
     assert not hit("A zebra met a very old and tired quokka.")
+
+
+def test_tie_positions_follow_the_selection_order_and_skip_unselected_groups():
+    selected = {40, 7, 1029, 3}
+    order = list(selected)  # the order ranks() numbers groups in
+    found = P._positions(selected, {1029, 3, 99})
+    assert found == {order.index(1029): 1029, order.index(3): 3}
